@@ -1,0 +1,342 @@
+/**
+ * The ingest pipeline: scan the corpus → parse what changed → embed what is new → index →
+ * write a new version atomically. Unchanged files are neither re-parsed nor re-embedded;
+ * a file that fails is reported and never takes the rest (or the previous index) down.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join, relative, sep } from 'node:path';
+import type { EmbedderChoice } from '../lib/embeddings/index.ts';
+import { DEFAULT_LSA, fitLsa, LsaEmbedder, type LsaModel } from '../lib/embeddings/lsa.ts';
+import {
+  buildHnsw,
+  DEFAULT_HNSW,
+  IndexError,
+  loadIndex,
+  lockIndex,
+  SCHEMA_VERSION,
+  writeIndex,
+  type HnswParameters,
+  type LoadedIndex,
+  type Manifest,
+  type ManifestFile,
+} from '../lib/index-store.ts';
+import { LexicalIndex } from '../lib/lexical.ts';
+import type { Chunk, ChunkKind, Embedder, Paper } from '../lib/types.ts';
+import { DEFAULT_CHUNKING, type ChunkingOptions } from './chunk.ts';
+import { loadSource, SourceError } from './load.ts';
+import { parsePaper } from './parse/paper.ts';
+
+/**
+ * Bump when parsing or chunking changes what a file turns into: every file is then re-parsed
+ * (and re-embedded where its chunks changed).
+ */
+export const PARSER_VERSION = 1;
+
+export interface BuildOptions {
+  corpusDir: string;
+  indexDir: string;
+  /** Ignore the previous index: re-parse and re-embed everything. */
+  rebuild?: boolean;
+  maxFileBytes: number;
+  embedder: EmbedderChoice;
+  chunking?: ChunkingOptions;
+  hnsw?: HnswParameters;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { phase: 'scan'; files: number }
+  | { phase: 'parse'; file: string; done: number; total: number }
+  | { phase: 'embed'; done: number; total: number }
+  | { phase: 'index'; chunks: number }
+  | { phase: 'write' }
+  | { phase: 'notice'; message: string };
+
+export interface BuildReport {
+  /** The version written, or undefined when the index was already up to date. */
+  version?: string;
+  indexDir: string;
+  papers: number;
+  chunks: number;
+  chunksByKind: Record<ChunkKind, number>;
+  references: number;
+  glossary: number;
+  embedded: number;
+  reused: number;
+  parsed: string[];
+  unchanged: string[];
+  removed: string[];
+  skipped: string[];
+  failed: { file: string; reason: string; keptPrevious: boolean }[];
+  ms: number;
+}
+
+/** Files that document the corpus rather than belong to it. */
+const DOCUMENTATION = /^(readme|license|licence|attribution|notice|copying)(\.[a-z]+)?$/i;
+
+export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const chunking = options.chunking ?? DEFAULT_CHUNKING;
+  const hnswParameters = options.hnsw ?? DEFAULT_HNSW;
+  const progress = options.onProgress ?? (() => undefined);
+  const chunkerId = `p${PARSER_VERSION}-c${chunking.maxChars}`;
+  const unlock = await lockIndex(options.indexDir);
+  try {
+    const previous = options.rebuild ? undefined : await loadPrevious(options.indexDir, progress);
+    const sameChunker = previous?.manifest.chunker.id === chunkerId;
+    const previousFiles = new Map((sameChunker ? previous?.manifest.files : [])?.map((file) => [file.source, file]) ?? []);
+    const previousPapers = new Map(previous?.papers.map((paper) => [paper.source, paper]) ?? []);
+
+    const { files, skipped } = await scanCorpus(options.corpusDir);
+    progress({ phase: 'scan', files: files.length });
+    const report: BuildReport = {
+      indexDir: options.indexDir,
+      papers: 0,
+      chunks: 0,
+      chunksByKind: { paragraph: 0, 'table-row': 0, 'figure-caption': 0, reference: 0 },
+      references: 0,
+      glossary: 0,
+      embedded: 0,
+      reused: 0,
+      parsed: [],
+      unchanged: [],
+      removed: [],
+      skipped,
+      failed: [],
+      ms: 0,
+    };
+
+    const papers: Paper[] = [];
+    const manifestFiles: ManifestFile[] = [];
+    const usedIds = new Set<string>();
+    for (const [i, file] of files.entries()) {
+      const source = relative(options.corpusDir, file).split(sep).join('/');
+      progress({ phase: 'parse', file: source, done: i, total: files.length });
+      const kept = previousPapers.get(source);
+      const keep = (reason: string) => {
+        report.failed.push({ file: source, reason, keptPrevious: kept !== undefined });
+        if (kept && previousFiles.has(source)) {
+          papers.push(kept);
+          manifestFiles.push(previousFiles.get(source)!);
+          usedIds.add(kept.docId);
+        }
+      };
+      let hash: string;
+      let bytes: number;
+      try {
+        const info = await stat(file);
+        if (info.size > options.maxFileBytes) {
+          // Let loadSource phrase the error; no need to read a huge file to hash it.
+          await loadSource(file, { maxBytes: options.maxFileBytes });
+        }
+        const content = await readFile(file);
+        hash = createHash('sha256').update(content).digest('hex');
+        bytes = content.length;
+      } catch (error) {
+        keep(reasonOf(error));
+        continue;
+      }
+      const before = previousFiles.get(source);
+      if (before && before.hash === hash && kept) {
+        papers.push(kept);
+        manifestFiles.push(before);
+        usedIds.add(kept.docId);
+        report.unchanged.push(source);
+        continue;
+      }
+      try {
+        const text = await loadSource(file, { maxBytes: options.maxFileBytes });
+        const docId = uniqueDocId(source, usedIds, kept?.docId);
+        const paper = parsePaper(text, { docId, source, chunking });
+        if (paper.chunks.length === 0) throw new SourceError('no passages found in the text');
+        papers.push(paper);
+        usedIds.add(docId);
+        manifestFiles.push({
+          source,
+          hash,
+          bytes,
+          docId,
+          title: paper.title,
+          format: paper.format,
+          ...(paper.pages !== undefined ? { pages: paper.pages } : {}),
+          chunks: paper.chunks.length,
+          references: paper.references.length,
+          glossary: paper.glossary.length,
+        });
+        report.parsed.push(source);
+      } catch (error) {
+        keep(reasonOf(error));
+      }
+    }
+    const present = new Set(files.map((file) => relative(options.corpusDir, file).split(sep).join('/')));
+    report.removed = [...previousPapers.keys()].filter((source) => !present.has(source));
+
+    const chunks = papers.flatMap((paper) => paper.chunks);
+    const upToDate =
+      previous !== undefined &&
+      sameChunker &&
+      report.parsed.length === 0 &&
+      report.removed.length === 0 &&
+      previous.manifest.embedder.kind === options.embedder.kind &&
+      manifestFiles.length === previous.manifest.files.length;
+
+    const { embedder, lsa } = await chooseEmbedder(options.embedder, previous, chunks, upToDate, progress);
+    const dimensions = embedder.dimensions;
+    const reusable = previous && previous.manifest.embedder.id === embedder.id ? previous : undefined;
+    if (upToDate && reusable) {
+      Object.assign(report, summarize(papers), { reused: chunks.length, ms: performance.now() - started });
+      return report;
+    }
+
+    // Vectors: reuse what the same embedder already computed for the same chunk.
+    const vectors = new Float32Array(chunks.length * dimensions);
+    const missing: number[] = [];
+    const previousPosition = new Map(reusable?.chunks.map((chunk, position) => [chunk.id, position]) ?? []);
+    chunks.forEach((chunk, position) => {
+      const at = previousPosition.get(chunk.id);
+      if (reusable && at !== undefined) {
+        vectors.set(reusable.vectors.subarray(at * dimensions, (at + 1) * dimensions), position * dimensions);
+        report.reused++;
+      } else {
+        missing.push(position);
+      }
+    });
+    const batch = 64;
+    for (let from = 0; from < missing.length; from += batch) {
+      progress({ phase: 'embed', done: from, total: missing.length });
+      const positions = missing.slice(from, from + batch);
+      const embedded = await embedder.embedDocuments(positions.map((position) => embeddingText(chunks[position]!)));
+      positions.forEach((position, k) => {
+        const vector = embedded[k];
+        if (!vector || vector.length !== dimensions) throw new IndexError(`embeddings: expected ${dimensions} dimensions, got ${vector?.length ?? 0}`);
+        vectors.set(vector, position * dimensions);
+      });
+      report.embedded += positions.length;
+    }
+    progress({ phase: 'embed', done: missing.length, total: missing.length });
+
+    progress({ phase: 'index', chunks: chunks.length });
+    const hnsw = buildHnsw(vectors, dimensions, hnswParameters);
+    const lexical = LexicalIndex.build(chunks);
+    const summary = summarize(papers);
+    const manifest: Manifest = {
+      schemaVersion: SCHEMA_VERSION,
+      builtAt: new Date().toISOString(),
+      buildMs: 0,
+      embedder: { id: embedder.id, kind: options.embedder.kind, dimensions },
+      chunker: { id: chunkerId, maxChars: chunking.maxChars },
+      hnsw: hnswParameters,
+      files: manifestFiles,
+      counts: {
+        papers: summary.papers,
+        chunks: summary.chunks,
+        chunksByKind: summary.chunksByKind,
+        references: summary.references,
+        glossary: summary.glossary,
+      },
+    };
+    manifest.buildMs = Math.round(performance.now() - started);
+    progress({ phase: 'write' });
+    report.version = await writeIndex(options.indexDir, { manifest, papers, vectors, hnsw, lexical, ...(lsa ? { lsa } : {}) });
+    Object.assign(report, summary, { ms: performance.now() - started });
+    return report;
+  } finally {
+    await unlock();
+  }
+}
+
+/** The text a passage is embedded with: its section gives context the passage may lack. */
+export function embeddingText(chunk: Chunk): string {
+  return chunk.kind === 'paragraph' && chunk.section ? `${chunk.section}. ${chunk.text}` : chunk.text;
+}
+
+async function loadPrevious(indexDir: string, progress: (event: ProgressEvent) => void): Promise<LoadedIndex | undefined> {
+  try {
+    return await loadIndex(indexDir);
+  } catch (error) {
+    if (error instanceof IndexError && /no index/.test(error.message)) return undefined;
+    progress({ phase: 'notice', message: `previous index unusable (${(error as Error).message}); rebuilding` });
+    return undefined;
+  }
+}
+
+/**
+ * The local model is fitted once and kept across ingests so unchanged passages keep their
+ * vectors; it is refitted on --rebuild, or when the corpus has grown or shrunk so much that
+ * the old vocabulary no longer describes it.
+ */
+async function chooseEmbedder(
+  choice: EmbedderChoice,
+  previous: LoadedIndex | undefined,
+  chunks: Chunk[],
+  upToDate: boolean,
+  progress: (event: ProgressEvent) => void,
+): Promise<{ embedder: Embedder; lsa?: LsaModel }> {
+  if (choice.kind === 'openai') return { embedder: await choice.create() };
+  const previousCount = previous?.chunks.length ?? 0;
+  const drifted = previousCount === 0 || Math.abs(chunks.length - previousCount) / previousCount > 0.5;
+  if (previous?.lsa && (upToDate || !drifted)) return { embedder: new LsaEmbedder(previous.lsa), lsa: previous.lsa };
+  if (previous?.lsa) progress({ phase: 'notice', message: 'corpus changed by more than half: refitting the local embedding model' });
+  const lsa = fitLsa(chunks.map(embeddingText), choice.lsa ?? DEFAULT_LSA);
+  return { embedder: new LsaEmbedder(lsa), lsa };
+}
+
+function summarize(papers: Paper[]): Pick<BuildReport, 'papers' | 'chunks' | 'chunksByKind' | 'references' | 'glossary'> {
+  const chunksByKind: Record<ChunkKind, number> = { paragraph: 0, 'table-row': 0, 'figure-caption': 0, reference: 0 };
+  for (const paper of papers) for (const chunk of paper.chunks) chunksByKind[chunk.kind]++;
+  return {
+    papers: papers.length,
+    chunks: papers.reduce((sum, paper) => sum + paper.chunks.length, 0),
+    chunksByKind,
+    references: papers.reduce((sum, paper) => sum + paper.references.length, 0),
+    glossary: papers.reduce((sum, paper) => sum + paper.glossary.length, 0),
+  };
+}
+
+async function scanCorpus(corpusDir: string): Promise<{ files: string[]; skipped: string[] }> {
+  const files: string[] = [];
+  const skipped: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (dir === corpusDir) throw new IndexError(`ingest: cannot read corpus directory ${corpusDir} (${reasonOf(error)})`);
+      skipped.push(relative(corpusDir, dir));
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (DOCUMENTATION.test(entry.name)) skipped.push(relative(corpusDir, path));
+      else files.push(path);
+    }
+  };
+  await walk(corpusDir);
+  return { files, skipped };
+}
+
+function uniqueDocId(source: string, used: Set<string>, previous?: string): string {
+  if (previous && !used.has(previous)) return previous;
+  const base =
+    basename(source)
+      .replace(/\.[^.]+$/, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'paper';
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof SourceError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot read: permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  const message = error instanceof Error ? error.message : String(error);
+  return `unexpected error: ${message.split('\n')[0]}`;
+}
+

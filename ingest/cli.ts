@@ -1,0 +1,136 @@
+/**
+ * `npm run ingest`: turn the papers in the corpus directory into the index.
+ */
+import { parseArgs } from 'node:util';
+import { relative } from 'node:path';
+import { ConfigError, loadConfig } from '../lib/config.ts';
+import { embedderChoice } from '../lib/embeddings/index.ts';
+import { buildIndex, type BuildReport, type ProgressEvent } from './build.ts';
+
+const HELP = `Usage: npm run ingest -- [options]
+
+Parses the papers in the corpus directory (.pdf, .txt, .md), chunks them, embeds the chunks
+and writes the hybrid index (hnswlib vectors + BM25). Re-running only redoes what changed.
+
+Options:
+  --corpus DIR   papers to ingest (default: $PAPERCHAT_CORPUS_DIR or ./corpus)
+  --index DIR    where the index lives (default: $PAPERCHAT_INDEX_DIR or ./data/index)
+  --rebuild      ignore the existing index: re-parse and re-embed everything
+  --json         print the summary as one JSON object on stdout
+  -h, --help     show this help
+
+Embeddings: local LSA by default (offline); PAPERCHAT_EMBEDDINGS=openai with OPENAI_API_KEY
+(and OPENAI_BASE_URL, OPENAI_EMBEDDING_MODEL) uses an OpenAI-compatible embeddings server.
+Exit status: 0 when every file was ingested, 1 when any file failed, 2 on a usage or index error.`;
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        corpus: { type: 'string' },
+        index: { type: 'string' },
+        rebuild: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    process.stderr.write(`ingest: ${(error as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const config = loadConfig({
+    ...process.env,
+    ...(args.corpus ? { PAPERCHAT_CORPUS_DIR: args.corpus } : {}),
+    ...(args.index ? { PAPERCHAT_INDEX_DIR: args.index } : {}),
+  });
+  const report = await buildIndex({
+    corpusDir: config.corpusDir,
+    indexDir: config.indexDir,
+    rebuild: args.rebuild,
+    maxFileBytes: config.maxFileBytes,
+    embedder: embedderChoice(config),
+    onProgress: progressPrinter(),
+  });
+  for (const failure of report.failed) {
+    const kept = failure.keptPrevious ? ' (kept the previously indexed version)' : '';
+    process.stderr.write(`ingest: ${failure.file}: ${failure.reason}${kept}\n`);
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(`${describe(report)}\n`);
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+/** Progress on stderr: one rewritten line on a terminal, a few plain lines otherwise. */
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (event: ProgressEvent) => void {
+  const tty = stream.isTTY === true;
+  let lastEmbedLine = -1;
+  const line = (text: string) => {
+    if (tty) stream.write(`\r\x1b[2K${text}`);
+    else stream.write(`${text}\n`);
+  };
+  return (event) => {
+    switch (event.phase) {
+      case 'scan':
+        line(`ingest: ${event.files} file${event.files === 1 ? '' : 's'} in the corpus`);
+        break;
+      case 'parse':
+        if (tty) line(`ingest: reading ${event.done + 1}/${event.total} ${event.file}`);
+        break;
+      case 'embed': {
+        if (event.total === 0) break;
+        const tenth = Math.floor((event.done / event.total) * 10);
+        if (tty) line(`ingest: embedding ${event.done}/${event.total} chunks`);
+        else if (tenth !== lastEmbedLine) line(`ingest: embedding ${event.done}/${event.total} chunks`);
+        lastEmbedLine = tenth;
+        break;
+      }
+      case 'index':
+        line(`ingest: indexing ${event.chunks} chunks`);
+        break;
+      case 'write':
+        line('ingest: writing the index');
+        break;
+      case 'notice':
+        if (tty) stream.write('\r\x1b[2K');
+        stream.write(`ingest: ${event.message}\n`);
+        break;
+    }
+    if (tty && event.phase === 'write') stream.write('\r\x1b[2K');
+  };
+}
+
+export function describe(report: BuildReport): string {
+  const kinds = Object.entries(report.chunksByKind)
+    .filter(([, count]) => count > 0)
+    .map(([kind, count]) => `${count} ${kind}`)
+    .join(', ');
+  const where = relative(process.cwd(), report.indexDir) || '.';
+  const lines = [
+    report.version ? `Index written to ${where} (${report.version})` : `Index in ${where} is up to date`,
+    `  papers:     ${report.papers} (${report.parsed.length} parsed, ${report.unchanged.length} unchanged, ${report.removed.length} removed, ${report.failed.length} failed)`,
+    `  chunks:     ${report.chunks}${kinds ? ` (${kinds})` : ''}`,
+    `  references: ${report.references}`,
+    `  glossary:   ${report.glossary} entries`,
+    `  embeddings: ${report.embedded} embedded, ${report.reused} reused`,
+    `  time:       ${(report.ms / 1000).toFixed(2)} s`,
+  ];
+  return lines.join('\n');
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${error instanceof ConfigError || /^(index|ingest|embeddings):/.test(message) ? '' : 'ingest: '}${message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,138 @@
+/**
+ * Reading one corpus file into text, with the checks that turn bad input into one clear
+ * reason: empty, binary, wrong extension, corrupt or encrypted PDF, too large, unreadable.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { SourceFormat } from '../lib/types.ts';
+
+/** The text of a source file; PDFs also say where each page starts. */
+export interface SourceText {
+  format: SourceFormat;
+  text: string;
+  /** For PDFs: page numbers and their [start, end) offsets in `text`. */
+  pages?: { num: number; start: number; end: number }[];
+  /** A title from the file's metadata (PDF info), when present. */
+  metadataTitle?: string;
+}
+
+/** A file that cannot be ingested; the message names the reason, the caller adds the file. */
+export class SourceError extends Error {
+  override name = 'SourceError';
+}
+
+const FORMATS: Record<string, SourceFormat> = {
+  '.txt': 'text',
+  '.text': 'text',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.pdf': 'pdf',
+};
+
+/** The format a file name claims, or undefined when PaperChat does not read it. */
+export function formatOf(path: string): SourceFormat | undefined {
+  return FORMATS[extname(path).toLowerCase()];
+}
+
+export interface LoadLimits {
+  /** Files larger than this are refused (bytes). */
+  maxBytes: number;
+}
+
+/** Reads and decodes a source file. Throws `SourceError` with a one-line reason. */
+export async function loadSource(path: string, limits: LoadLimits): Promise<SourceText> {
+  const format = formatOf(path);
+  if (!format) throw new SourceError(`unsupported file type "${extname(path)}" (use .pdf, .txt or .md)`);
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    throw new SourceError(`cannot read: ${describeFsError(error)}`);
+  }
+  if (size === 0) throw new SourceError('empty file');
+  if (size > limits.maxBytes) {
+    throw new SourceError(`too large (${formatBytes(size)}; the limit is ${formatBytes(limits.maxBytes)}, set PAPERCHAT_MAX_FILE_MB)`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new SourceError(`cannot read: ${describeFsError(error)}`);
+  }
+  const looksLikePdf = bytes.subarray(0, 1024).includes('%PDF-');
+  if (format === 'pdf') {
+    if (!looksLikePdf) throw new SourceError(`not a PDF (starts with ${JSON.stringify(preview(bytes))})`);
+    return loadPdf(bytes);
+  }
+  if (looksLikePdf) throw new SourceError('this is a PDF file with a text extension; rename it to .pdf');
+  return { format, text: decodeText(bytes) };
+}
+
+function decodeText(bytes: Buffer): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SourceError('not UTF-8 text (binary data?)');
+  }
+  // Control characters other than tab, newline and carriage return mean binary data.
+  const control = text.match(/[\u0000-\u0008\u000e-\u001f]/g)?.length ?? 0;
+  if (control > 0 && control / text.length > 0.001) throw new SourceError('binary data, not text');
+  text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  if (text.trim().length === 0) throw new SourceError('no text (only whitespace)');
+  return text;
+}
+
+async function loadPdf(bytes: Buffer): Promise<SourceText> {
+  // pdf-parse loads pdf.js (about a second); only pay for it when there is a PDF.
+  const { PDFParse, PasswordException } = await import('pdf-parse');
+  const parser = new PDFParse({ data: new Uint8Array(bytes) });
+  try {
+    const result = await parser.getText();
+    let metadataTitle: string | undefined;
+    try {
+      const info = await parser.getInfo();
+      const title = (info.info as { Title?: unknown } | undefined)?.Title;
+      if (typeof title === 'string' && title.trim().length > 3) metadataTitle = title.trim();
+    } catch {
+      // Metadata is optional; the text is what matters.
+    }
+    const pages: { num: number; start: number; end: number }[] = [];
+    let text = '';
+    for (const page of result.pages) {
+      if (text.length > 0) text += '\n\n';
+      const start = text.length;
+      text += page.text.replace(/\r\n?/g, '\n');
+      pages.push({ num: page.num, start, end: text.length });
+    }
+    if (text.trim().length === 0) {
+      throw new SourceError('the PDF has no extractable text (scanned images need OCR first)');
+    }
+    return { format: 'pdf', text, pages, metadataTitle };
+  } catch (error) {
+    if (error instanceof SourceError) throw error;
+    if (error instanceof PasswordException) throw new SourceError('encrypted PDF (password protected)');
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SourceError(`corrupt PDF (${message.replace(/\s+/g, ' ').replace(/\.$/, '')})`);
+  } finally {
+    await parser.destroy().catch(() => undefined);
+  }
+}
+
+function preview(bytes: Buffer): string {
+  return bytes.subarray(0, 12).toString('latin1').replace(/[^\x20-\x7e]/g, '?');
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${bytes} B`;
+}

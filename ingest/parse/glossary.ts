@@ -1,0 +1,97 @@
+/**
+ * Abbreviations a paper defines, Schwartz & Hearst style (PSB 2003): a short form in
+ * parentheses, its long form found by matching the short form's characters backwards through
+ * the words before it — `antibody-drug conjugates (ADCs)`, `human epidermal growth factor
+ * receptor 2 (HER2)`. Drug codes, whose letters need not come from the name, are accepted
+ * when the name starts with the code's first letter: `Zanidatamab (ZW25)`,
+ * `Trastuzumab Deruxtecan (T-DXd)`.
+ */
+import type { GlossaryEntry } from '../../lib/types.ts';
+
+const DEFINITION = /\(\s*([^()]{1,40}?)\s*\)/g;
+
+export function extractGlossary(texts: string[]): GlossaryEntry[] {
+  const seen = new Map<string, GlossaryEntry>();
+  const add = (short: string, long: string) => {
+    const key = `${short.toLowerCase()}|${long.toLowerCase()}`;
+    if (!seen.has(key)) seen.set(key, { short, long });
+  };
+  for (const text of texts) {
+    for (const match of text.matchAll(DEFINITION)) {
+      const short = match[1]!.trim();
+      if (!isShortForm(short)) continue;
+      const before = text.slice(Math.max(0, match.index - 200), match.index);
+      const long = longFormFor(short, before);
+      if (long) add(short, long);
+    }
+  }
+  const entries = [...seen.values()];
+  // Clinical tables abbreviate "median X" as "mX" (mOS, mPFS): derive those from X's entry.
+  for (const entry of [...entries]) {
+    if (/^[A-Z]{2,4}$/.test(entry.short) && /survival|response|duration/i.test(entry.long)) {
+      add(`m${entry.short}`, `median ${entry.long.toLowerCase()}`);
+    }
+  }
+  return [...seen.values()];
+}
+
+function isShortForm(candidate: string): boolean {
+  if (candidate.length < 2 || candidate.length > 12) return false;
+  if (candidate.split(/\s+/).length > 2) return false;
+  if (!/^[A-Za-z0-9]/.test(candidate) || !/[A-Za-z]/.test(candidate)) return false;
+  // A short form has a capital or a digit beyond its first character (not an ordinary word).
+  if (!/[A-Z0-9]/.test(candidate.slice(1)) && !/^[A-Z]{2}/.test(candidate)) return false;
+  if (/^(?:e\.g|i\.e|vs|n|p|or|and|see)\b/i.test(candidate)) return false;
+  if (/^(?:Figure|Table|Fig)\b/i.test(candidate)) return false;
+  return true;
+}
+
+/** The long form of `short` at the end of `before`, or undefined. */
+function longFormFor(short: string, before: string): string | undefined {
+  // Only the current clause: stop at sentence ends, semicolons, other parentheses.
+  const clause = before.split(/[.;:!?()[\]]\s|[()[\];]/).pop() ?? '';
+  const words = clause.trim().split(/\s+/).filter((word) => word.length > 0);
+  if (words.length === 0) return undefined;
+  const maxWords = Math.min(short.replace(/[^A-Za-z0-9]/g, '').length + 5, short.length * 2);
+  const window = words.slice(-maxWords);
+  const strict = schwartzHearst(short, window.join(' '));
+  if (strict) return strict;
+  return codeName(short, window);
+}
+
+/** The classic algorithm: every short-form character, right to left, in the long form. */
+function schwartzHearst(short: string, candidate: string): string | undefined {
+  const shortChars = short.toLowerCase();
+  const longChars = candidate.toLowerCase();
+  let s = shortChars.length - 1;
+  let l = longChars.length - 1;
+  while (s >= 0) {
+    const c = shortChars[s]!;
+    if (!/[a-z0-9]/.test(c)) {
+      s--;
+      continue;
+    }
+    while (l >= 0 && (longChars[l] !== c || (s === 0 && l > 0 && /[a-z0-9]/.test(longChars[l - 1]!)))) l--;
+    if (l < 0) return undefined;
+    s--;
+    l--;
+  }
+  const start = longChars.lastIndexOf(' ', l) + 1;
+  const long = candidate.slice(start).trim();
+  if (long.length <= short.length || long.toLowerCase() === short.toLowerCase()) return undefined;
+  return long;
+}
+
+/** `Zanidatamab (ZW25)`: a code after the one or two words that name it. */
+function codeName(short: string, words: string[]): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(short) || !/[A-Z]/.test(short) || !/[\d-]|[A-Z].*[A-Z]/.test(short)) return undefined;
+  const first = short[0]!.toLowerCase();
+  for (let take = 1; take <= Math.min(3, words.length); take++) {
+    const candidate = words.slice(-take);
+    if (candidate[0]!.toLowerCase().startsWith(first) && /^[A-Za-z]/.test(candidate[0]!)) {
+      const long = candidate.join(' ').replace(/[,]$/, '');
+      if (long.length > short.length && /^[A-Za-z][a-z]/.test(long)) return long;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,98 @@
+/**
+ * All configuration, parsed once from the environment into a typed object. Nothing else reads
+ * `process.env`; entry points call `loadConfig(process.env)` and pass the result down.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim().length > 0 ? value.trim() : undefined));
+
+const EnvSchema = z.object({
+  PAPERCHAT_CORPUS_DIR: z.string().default('corpus'),
+  PAPERCHAT_INDEX_DIR: z.string().default('data/index'),
+  PAPERCHAT_EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
+  PAPERCHAT_LLM: z.enum(['auto', 'off']).default('auto'),
+  PAPERCHAT_LLM_TIMEOUT_MS: positiveInt(30_000),
+  PAPERCHAT_MAX_FILE_MB: positiveInt(50),
+  PAPERCHAT_RATE_LIMIT: nonNegativeInt(60),
+  PAPERCHAT_CORS_ORIGINS: optionalString,
+  PAPERCHAT_INDEX_POLL_MS: positiveInt(1_000),
+  PAPERCHAT_LOG: z.enum(['info', 'silent']).default('info'),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url({ message: 'must be a URL such as http://127.0.0.1:11434/v1' }).optional()),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+});
+
+export interface LlmConfig {
+  apiKey: string;
+  baseURL?: string;
+  model: string;
+  timeoutMs: number;
+}
+
+export interface Config {
+  corpusDir: string;
+  indexDir: string;
+  maxFileBytes: number;
+  embeddings:
+    | { kind: 'local' }
+    | { kind: 'openai'; apiKey: string; baseURL?: string; model: string };
+  /** Undefined: answer offline (extractive). */
+  llm?: LlmConfig;
+  server: {
+    port: number;
+    host: string;
+    /** Requests per minute per client; 0 turns limiting off. */
+    rateLimitPerMinute: number;
+    /** Allowed origins for CORS; empty: CORS off (same origin only). */
+    corsOrigins: string[];
+    indexPollMs: number;
+    log: boolean;
+  };
+}
+
+/** A configuration problem, reported as one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment (or any record of strings) into a `Config`. Throws `ConfigError`. */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`config: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (e.PAPERCHAT_EMBEDDINGS === 'openai' && !e.OPENAI_API_KEY) {
+    throw new ConfigError('config: PAPERCHAT_EMBEDDINGS=openai needs OPENAI_API_KEY');
+  }
+  return {
+    corpusDir: resolve(cwd, e.PAPERCHAT_CORPUS_DIR),
+    indexDir: resolve(cwd, e.PAPERCHAT_INDEX_DIR),
+    maxFileBytes: e.PAPERCHAT_MAX_FILE_MB * 1024 * 1024,
+    embeddings:
+      e.PAPERCHAT_EMBEDDINGS === 'openai'
+        ? { kind: 'openai', apiKey: e.OPENAI_API_KEY!, ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}), model: e.OPENAI_EMBEDDING_MODEL }
+        : { kind: 'local' },
+    ...(e.OPENAI_API_KEY && e.PAPERCHAT_LLM === 'auto'
+      ? { llm: { apiKey: e.OPENAI_API_KEY, ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}), model: e.OPENAI_MODEL, timeoutMs: e.PAPERCHAT_LLM_TIMEOUT_MS } }
+      : {}),
+    server: {
+      port: e.PORT,
+      host: e.HOST,
+      rateLimitPerMinute: e.PAPERCHAT_RATE_LIMIT,
+      corsOrigins: e.PAPERCHAT_CORS_ORIGINS ? e.PAPERCHAT_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean) : [],
+      indexPollMs: e.PAPERCHAT_INDEX_POLL_MS,
+      log: e.PAPERCHAT_LOG === 'info',
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The types at PaperChat's seams: what ingest produces, what the index stores, and the answer
+ * object every interface (library, CLI, HTTP, Socket.IO) returns.
+ */
+
+/** A half-open character range [start, end) in a paper's source text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type ChunkKind = 'paragraph' | 'table-row' | 'figure-caption' | 'reference';
+
+/** A table row keeps its table's caption and header so it can be read on its own. */
+export interface TableCells {
+  /** "Table 1" */
+  label: string;
+  caption: string;
+  header: string[];
+  cells: string[];
+}
+
+/** One retrievable passage. */
+export interface Chunk {
+  /** Stable: a hash of the paper, position and text. */
+  id: string;
+  docId: string;
+  docTitle: string;
+  /** Innermost heading, with its number ("3.1.2 Pertuzumab"); "" before the first heading. */
+  section: string;
+  /** Outermost first. */
+  sectionPath: string[];
+  /** 1-based page, for PDFs. */
+  page?: number;
+  span: Span;
+  kind: ChunkKind;
+  /**
+   * The paper's own reference numbers this passage cites (for a reference entry, its own
+   * number; for a table row, references linked to it through the trial or drug it names).
+   */
+  refs: number[];
+  text: string;
+  /** Position of the chunk in its paper (0-based); adjacent chunks differ by one. */
+  seq: number;
+  /** Chunks cut from the same paragraph or table share a block number. */
+  block: number;
+  table?: TableCells;
+}
+
+/** An entry of a paper's own reference list. */
+export interface Reference {
+  docId: string;
+  n: number;
+  /** The entry as printed (Markdown emphasis removed). */
+  text: string;
+  authors: string[];
+  title: string;
+  journal: string;
+  year?: number;
+  volume?: string;
+  pages?: string;
+  doi?: string;
+}
+
+/** An abbreviation defined in a paper: `trastuzumab deruxtecan (T-DXd)`. */
+export interface GlossaryEntry {
+  short: string;
+  long: string;
+}
+
+/** A paper as ingest understood it. */
+export interface Paper {
+  docId: string;
+  title: string;
+  /** Path relative to the corpus directory. */
+  source: string;
+  format: SourceFormat;
+  pages?: number;
+  chunks: Chunk[];
+  references: Reference[];
+  glossary: GlossaryEntry[];
+  /** Split paragraphs that were rejoined (page or column breaks). */
+  rejoined: number;
+}
+
+export type SourceFormat = 'text' | 'markdown' | 'pdf';
+
+/**
+ * Turns text into vectors. The shape of LangChain's `Embeddings`, plus an id and dimensions so
+ * an index can record what built it.
+ */
+export interface Embedder {
+  /** Changes whenever the vectors would change (model, parameters, fitted data). */
+  readonly id: string;
+  readonly dimensions: number;
+  embedDocuments(texts: string[]): Promise<number[][]>;
+  embedQuery(text: string): Promise<number[]>;
+}
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** A passage cited by an answer: `[n]` in the answer text. */
+export interface Citation {
+  n: number;
+  passageId: string;
+  docId: string;
+  docTitle: string;
+  section: string;
+  page?: number;
+  kind: ChunkKind;
+  text: string;
+  refs: number[];
+}
+
+/** A paper's own reference, cited by one of the answer's passages. */
+export interface CitedReference {
+  docId: string;
+  n: number;
+  authors: string[];
+  title: string;
+  journal: string;
+  year?: number;
+  doi?: string;
+}
+
+export type AnswerMode = 'extractive' | 'llm';
+
+/** One shape for the library, the CLI, HTTP and Socket.IO. */
+export interface Answer {
+  /** Text with `[n]` markers. */
+  answer: string;
+  abstained: boolean;
+  mode: AnswerMode;
+  citations: Citation[];
+  references: CitedReference[];
+  notice?: string;
+  timings: { retrieveMs: number; answerMs: number };
+}
+
+/** What `answer()` yields while it works; the last event is always `answer-done`. */
+export type AnswerEvent =
+  | { type: 'answer-delta'; text: string }
+  | { type: 'answer-done'; answer: Answer };
