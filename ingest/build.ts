@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { EmbedderChoice } from '../lib/embeddings/index.ts';
 import { DEFAULT_LSA, fitLsa, LsaEmbedder, type LsaModel } from '../lib/embeddings/lsa.ts';
 import {
@@ -28,10 +29,16 @@ import { loadSource, SourceError } from './load.ts';
 import { parsePaper } from './parse/paper.ts';
 
 /**
- * Bump when parsing or chunking changes what a file turns into: every file is then re-parsed
- * (and re-embedded where its chunks changed).
+ * Identifies the code that turns a file into chunks and terms: a hash of its sources. When it
+ * changes, every file is re-parsed (and re-embedded where its chunks changed).
  */
-export const PARSER_VERSION = 1;
+async function parserFingerprint(): Promise<string> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const files = ['chunk.ts', 'load.ts', ...(await readdir(join(here, 'parse'))).map((name) => join('parse', name)), join('..', 'lib', 'text.ts')].sort();
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(file).update(await readFile(join(here, file)).catch(() => Buffer.alloc(0)));
+  return hash.digest('hex').slice(0, 10);
+}
 
 export interface BuildOptions {
   corpusDir: string;
@@ -80,7 +87,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
   const hnswParameters = options.hnsw ?? DEFAULT_HNSW;
   const progress = options.onProgress ?? (() => undefined);
-  const chunkerId = `p${PARSER_VERSION}-c${chunking.maxChars}`;
+  const chunkerId = `c${chunking.maxChars}-${await parserFingerprint()}`;
   const unlock = await lockIndex(options.indexDir);
   try {
     const previous = options.rebuild ? undefined : await loadPrevious(options.indexDir, progress);

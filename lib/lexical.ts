@@ -42,7 +42,8 @@ export class LexicalIndex {
     search.addAll(
       chunks.map((chunk) => {
         for (const term of new Set(searchTerms(chunk.text))) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
-        return { id: chunk.id, text: chunk.text, section: chunk.section };
+        // Headings help find paragraphs; a table's caption or "References" would only add noise.
+        return { id: chunk.id, text: chunk.text, section: chunk.kind === 'paragraph' ? chunk.section : '' };
       }),
     );
     return new LexicalIndex(search, frequencies);

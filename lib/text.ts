@@ -101,7 +101,10 @@ const GREEK: Record<string, string> = {
   μ: 'mu',
 };
 
-/** Lowercases, folds accents, Greek letters and dash variants: the form search terms come from. */
+/**
+ * Lowercases, folds accents, Greek letters, dash variants and British spellings (tumour,
+ * randomised, oesophageal, haematologic): the form search terms come from.
+ */
 export function foldForSearch(text: string): string {
   return text
     .replace(/[αβγδεζκλμ]/g, (letter) => ` ${GREEK[letter]} `)
@@ -109,7 +112,12 @@ export function foldForSearch(text: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[\u2010-\u2015\u2212]/g, '-')
     .replace(/[\u2018\u2019]/g, "'")
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/\b(tum|col|behavi|fav|lab|hum|vap|rum)our/g, '$1or')
+    .replace(/([a-z]{3,})is(e|ed|es|ing|ation|ations|er|ers)\b/g, '$1iz$2')
+    .replace(/\b(o?esophag|diarrho?e|o?edem|f?oet|coeliac)/g, (word) => word.replace(/oe/g, 'e').replace(/^oe/, 'e'))
+    .replace(/\b(h|an|leuk|p|gyn|septic)ae/g, '$1e')
+    .replace(/\b(cent|fib|lit)re\b/g, '$1er');
 }
 
 // Function words and the paper's most generic question words; numbers and codes are never stopped.
@@ -130,32 +138,41 @@ export function isStopword(word: string): boolean {
 
 const TOKEN = /[a-z0-9]+(?:[-.'/][a-z0-9]+)*\+?/g;
 
+/** One word of a text as search terms: the whole (`tdxd`) and, for hyphenated names, its parts. */
+export interface SearchToken {
+  term: string;
+  parts: string[];
+}
+
 /**
- * Search terms of a text: folded, stemmed words without stopwords; numbers kept as written
- * (`13.8`); hyphenated names also as one joined term (`t-dxd` → `tdxd`, `her-2` → `her2`) so
- * that spelling variants meet.
+ * Search tokens of a text: folded, stemmed words without stopwords; numbers kept as written
+ * (`13.8`); hyphenated names as one joined term (`t-dxd` → `tdxd`, `her-2` → `her2`) so that
+ * spelling variants meet, plus their parts.
  */
-export function searchTerms(text: string): string[] {
-  const terms: string[] = [];
+export function searchTokens(text: string): SearchToken[] {
+  const tokens: SearchToken[] = [];
   for (const match of foldForSearch(text).matchAll(TOKEN)) {
     const token = match[0].replace(/\+$/, '').replace(/'s$/, '');
     if (/^\d+(?:\.\d+)?$/.test(token)) {
-      terms.push(token);
+      tokens.push({ term: token, parts: [] });
       continue;
     }
-    const parts = token.split(/[-/']/).filter((part) => part.length > 0);
-    if (parts.length > 1) {
-      const joined = parts.join('').replace(/\./g, '');
-      if (!isStopword(joined)) terms.push(stemWord(joined));
-      for (const part of parts) {
-        if (part.length >= 2 && !isStopword(part)) terms.push(stemWord(part));
-      }
+    const pieces = token.split(/[-/']/).filter((part) => part.length > 0);
+    if (pieces.length > 1) {
+      const joined = pieces.join('').replace(/\./g, '');
+      const parts = pieces.filter((part) => part.length >= 2 && !isStopword(part)).map(stemWord);
+      if (!isStopword(joined)) tokens.push({ term: stemWord(joined), parts });
       continue;
     }
     if (token.length < 2 || isStopword(token)) continue;
-    terms.push(stemWord(token));
+    tokens.push({ term: stemWord(token), parts: [] });
   }
-  return terms;
+  return tokens;
+}
+
+/** Search terms of a text (see `searchTokens`), parts included: what indexes store. */
+export function searchTerms(text: string): string[] {
+  return searchTokens(text).flatMap((token) => [token.term, ...token.parts]);
 }
 
 /** Porter stem for plain words; codes with digits (`her2`, `zw25`) are kept whole. */

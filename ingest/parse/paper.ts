@@ -7,7 +7,7 @@ import { splitSentences } from '../../lib/text.ts';
 import type { Chunk, ChunkKind, Paper, Reference, Span, TableCells } from '../../lib/types.ts';
 import { chunkParagraph, type ChunkingOptions } from '../chunk.ts';
 import type { SourceText } from '../load.ts';
-import { citedNumbers } from './citations.ts';
+import { citedNumbers } from '../../lib/citations.ts';
 import { extractGlossary } from './glossary.ts';
 import { parseReference, splitReferenceEntries } from './references.ts';
 import { parseStructure, type Element } from './structure.ts';
@@ -85,13 +85,16 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
   };
 }
 
-/** A table row as a record that reads on its own: label, caption, then `header: cell` pairs. */
+/**
+ * A table row as a record that reads on its own: its label, then `header: cell` pairs. The
+ * caption stays in `table.caption`: repeated in every row's text, its words would outrank the
+ * passages that discuss them.
+ */
 export function tableRowText(table: TableCells): string {
   const pairs = table.cells
     .map((cell, i) => (cell && cell !== '' ? `${table.header[i] ?? `Column ${i + 1}`}: ${cell}` : ''))
     .filter((pair) => pair.length > 0);
-  const caption = table.caption ? ` (${table.caption.replace(/\.$/, '')})` : '';
-  return `${table.label}${caption}. ${pairs.join('; ')}.`;
+  return `${table.label}. ${pairs.join('; ')}.`;
 }
 
 /**

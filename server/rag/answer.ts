@@ -1,0 +1,213 @@
+/**
+ * Answering a question: rewrite a follow-up → analyse → retrieve → decide whether the papers
+ * hold the answer → compose it (extractively, or with the LLM when one is configured) → cite.
+ * Yields `answer-delta` events as the text grows and ends with `answer-done`; LLM failures of
+ * any kind end in the extractive answer with a notice, never in an exception.
+ */
+import type { Answer, AnswerEvent, ChatTurn } from '../../lib/types.ts';
+import { assembleAnswer, citationFor, referencesOf, type CitedPart } from './cite.ts';
+import { CitationGuard } from './citation-stream.ts';
+import { answerExtractively } from './extractive.ts';
+import type { Library } from './library.ts';
+import { DECLINE_PHRASE, type Llm, type PromptPassage } from './llm.ts';
+import { analyzeQuestion, type AnalyzedQuestion } from './question.ts';
+import type { Passage } from './retrieve.ts';
+
+export interface AnswerOptions {
+  history?: ChatTurn[];
+  signal?: AbortSignal;
+}
+
+export interface Answerer {
+  readonly mode: 'extractive' | 'llm';
+  readonly model?: string;
+  answer(question: string, options?: AnswerOptions): AsyncGenerator<AnswerEvent, Answer>;
+}
+
+export interface AnswererParts {
+  /** The library to answer from; read once per question, so an index swap never splits one. */
+  library: () => Library;
+  llm?: Llm;
+}
+
+/** How many passages the LLM sees. */
+const LLM_PASSAGES = 6;
+
+export function createAnswerer(parts: AnswererParts): Answerer {
+  return {
+    mode: parts.llm ? 'llm' : 'extractive',
+    ...(parts.llm ? { model: parts.llm.model } : {}),
+    answer: (question, options = {}) => answer(parts, question, options),
+  };
+}
+
+/** Runs the generator to the end and returns the final answer. */
+export async function ask(answerer: Answerer, question: string, options: AnswerOptions = {}): Promise<Answer> {
+  const iterator = answerer.answer(question, options);
+  for (;;) {
+    const step = await iterator.next();
+    if (step.done) return step.value;
+  }
+}
+
+async function* answer(parts: AnswererParts, question: string, options: AnswerOptions): AsyncGenerator<AnswerEvent, Answer> {
+  const library = parts.library();
+  const history = options.history ?? [];
+  const signal = options.signal ?? new AbortController().signal;
+  const started = performance.now();
+
+  let notice: string | undefined;
+  let standalone = question;
+  if (parts.llm && history.length > 0) {
+    try {
+      standalone = await parts.llm.rewrite(question, history, signal);
+    } catch (error) {
+      throwIfAborted(signal);
+      notice = `LLM unavailable (${describe(error)}), answered offline`;
+    }
+  }
+  const analyzed = analyzeQuestion(standalone, standalone === question ? history : [], library.glossary, library.index.lexical);
+  const passages = await library.retriever.retrieve(analyzed);
+  const retrieveMs = performance.now() - started;
+  throwIfAborted(signal);
+
+  const extractive = answerExtractively(analyzed, passages, library);
+  const timings = () => ({ retrieveMs: round(retrieveMs), answerMs: round(performance.now() - started - retrieveMs) });
+  // Missing entities or kinds of answer mean the papers lack it, whoever writes the answer.
+  const clearlyAbsent = extractive.abstainReason !== undefined && extractive.abstainReason !== 'low-coverage';
+
+  if (parts.llm && !clearlyAbsent && !notice) {
+    const result = yield* answerWithLlm(parts.llm, analyzed, question, history, passages, extractive.parts, library, signal, timings);
+    if (result.answer) return result.answer;
+    notice = result.notice;
+  }
+  if (extractive.abstainReason || extractive.parts.length === 0) {
+    const final = declined(question, parts.llm ? 'llm' : 'extractive', timings(), notice);
+    yield { type: 'answer-delta', text: final.answer };
+    yield { type: 'answer-done', answer: final };
+    return final;
+  }
+  const final = assembleAnswer(extractive.parts, library, 'extractive', timings());
+  if (notice) final.notice = notice;
+  // Offline answers are ready at once; stream them by sentence for a steady interface.
+  for (const piece of final.answer.match(/[^\]]*\](?:[.!?]["')]?)?\s*|.+$/g) ?? [final.answer]) yield { type: 'answer-delta', text: piece };
+  final.timings = timings();
+  yield { type: 'answer-done', answer: final };
+  return final;
+}
+
+interface LlmResult {
+  answer?: Answer;
+  notice?: string;
+}
+
+async function* answerWithLlm(
+  llm: Llm,
+  analyzed: AnalyzedQuestion,
+  question: string,
+  history: ChatTurn[],
+  passages: Passage[],
+  evidenceParts: CitedPart[],
+  library: Library,
+  signal: AbortSignal,
+  timings: () => Answer['timings'],
+): AsyncGenerator<AnswerEvent, LlmResult> {
+  // The extractive evidence first (it is the best-checked), then the best of the rest.
+  const chunks = [...new Map([...evidenceParts.map((part) => part.chunk), ...passages.map((passage) => passage.chunk)].map((chunk) => [chunk.id, chunk])).values()].slice(
+    0,
+    LLM_PASSAGES,
+  );
+  const prompt: PromptPassage[] = chunks.map((chunk, i) => ({
+    n: i + 1,
+    source: [chunk.docTitle, chunk.section, chunk.page !== undefined ? `page ${chunk.page}` : ''].filter(Boolean).join(' — '),
+    text: chunk.table?.caption ? `${chunk.table.caption} ${chunk.text}` : chunk.text,
+  }));
+  const guard = new CitationGuard(prompt.length);
+  let shown = '';
+  let held = '';
+  try {
+    for await (const token of llm.streamAnswer(analyzed.text === question ? question : analyzed.text, prompt, history, signal)) {
+      const safe = guard.push(token);
+      // Hold the text until the first valid citation: an answer that cites nothing is replaced.
+      if (guard.cited.length === 0) {
+        held += safe;
+        continue;
+      }
+      const text = held + safe;
+      held = '';
+      if (text) {
+        shown += text;
+        yield { type: 'answer-delta', text };
+      }
+    }
+    const rest = held + guard.flush();
+    if (guard.cited.length === 0) {
+      if (isDecline(rest)) {
+        const final = declined(question, 'llm', timings());
+        yield { type: 'answer-delta', text: final.answer };
+        yield { type: 'answer-done', answer: final };
+        return { answer: final };
+      }
+      return { notice: 'the model cited no passage, answered offline' };
+    }
+    if (rest) {
+      shown += rest;
+      yield { type: 'answer-delta', text: rest };
+    }
+  } catch (error) {
+    throwIfAborted(signal);
+    return { notice: `LLM unavailable (${describe(error)}), answered offline${shown ? '; the streamed text was replaced' : ''}` };
+  }
+  const citations = guard.cited.map((modelNumber, i) => {
+    const chunk = chunks[modelNumber - 1]!;
+    return citationFor(chunk, i + 1, chunk.refs);
+  });
+  const final: Answer = {
+    answer: shown,
+    abstained: false,
+    mode: 'llm',
+    citations,
+    references: referencesOf(citations, library),
+    timings: timings(),
+  };
+  yield { type: 'answer-done', answer: final };
+  return { answer: final };
+}
+
+function isDecline(text: string): boolean {
+  return /indexed papers (?:don't|do not) say|passages do not contain|not (?:contained|mentioned|stated) in the passages/i.test(text) || text.trim() === DECLINE_PHRASE;
+}
+
+/** "The indexed papers don't say what dose of T-DXd was given." */
+export function declineText(question: string): string {
+  let q = question.trim().replace(/[?.!\s]+$/, '');
+  if (/^(is|are|was|were|do|does|did|can|could|has|have|had|should|will|would)\b/i.test(q)) {
+    q = `whether ${q.charAt(0).toLowerCase()}${q.slice(1)}`;
+  } else if (!/^[A-Z]{2}/.test(q)) {
+    q = q.charAt(0).toLowerCase() + q.slice(1);
+  }
+  return q.length > 0 && q.length < 200 ? `The indexed papers don't say ${q}.` : "The indexed papers don't say.";
+}
+
+function declined(question: string, mode: Answer['mode'], timings: Answer['timings'], notice?: string): Answer {
+  return { answer: declineText(question), abstained: true, mode, citations: [], references: [], timings, ...(notice ? { notice } : {}) };
+}
+
+function describe(error: unknown): string {
+  const status = (error as { status?: number; lc_error_code?: string }).status;
+  const message = error instanceof Error ? error.message : String(error);
+  if (status === 401 || /401|incorrect api key|unauthorized/i.test(message)) return 'the API key was refused';
+  if (status === 429 || /429|rate limit/i.test(message)) return 'rate limited';
+  if (status !== undefined && status >= 500) return `server error ${status}`;
+  if (/timed? ?out|timeout|aborted/i.test(message)) return 'timed out';
+  if (/ECONNREFUSED|fetch failed|connect/i.test(message)) return 'cannot connect';
+  return message.split('\n')[0]!.slice(0, 120);
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

@@ -1,0 +1,100 @@
+/**
+ * `npm run ask -- "question"`: answer one question from the command line.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../lib/config.ts';
+import type { Answer, ChatTurn } from '../../lib/types.ts';
+import { ask } from './answer.ts';
+import { answererFor, llmFrom, openLibrary } from './setup.ts';
+
+const HELP = `Usage: npm run ask -- [options] "question"
+
+Answers a question from the indexed papers and prints the answer, its sources and the papers'
+own references. Offline (extractive) by default; with OPENAI_API_KEY set, an OpenAI-compatible
+LLM writes the answer (OPENAI_BASE_URL, OPENAI_MODEL; PAPERCHAT_LLM=off to stay offline).
+
+Options:
+  --json           print the answer object as JSON
+  --offline        answer extractively even when an LLM is configured
+  --history FILE   a JSON array of earlier turns: [{"role":"user","content":"…"}, …]
+  --index DIR      the index directory (default: $PAPERCHAT_INDEX_DIR or ./data/index)
+  -h, --help       show this help`;
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        json: { type: 'boolean', default: false },
+        offline: { type: 'boolean', default: false },
+        history: { type: 'string' },
+        index: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    process.stderr.write(`ask: ${(error as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const question = positionals.join(' ').trim();
+  if (!question) {
+    process.stderr.write(`ask: no question given\n\n${HELP}\n`);
+    return 2;
+  }
+  const config = loadConfig({ ...process.env, ...(values.index ? { PAPERCHAT_INDEX_DIR: values.index } : {}) });
+  let history: ChatTurn[] = [];
+  if (values.history) {
+    const { readFile } = await import('node:fs/promises');
+    try {
+      history = JSON.parse(await readFile(values.history, 'utf8')) as ChatTurn[];
+      if (!Array.isArray(history)) throw new Error('not an array');
+    } catch (error) {
+      process.stderr.write(`ask: cannot read history from ${values.history}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
+  const library = await openLibrary(config);
+  const llm = values.offline ? undefined : llmFrom(config);
+  const answer = await ask(answererFor(library, llm), question, { history });
+  process.stdout.write(values.json ? `${JSON.stringify(answer, null, 2)}\n` : `${format(answer)}\n`);
+  return 0;
+}
+
+function format(answer: Answer): string {
+  const lines = [answer.answer, ''];
+  if (answer.notice) lines.push(`(${answer.notice})`, '');
+  if (answer.citations.length > 0) {
+    lines.push('Sources:');
+    for (const citation of answer.citations) {
+      const where = [citation.section, citation.page !== undefined ? `p. ${citation.page}` : ''].filter(Boolean).join(', ');
+      const refs = citation.refs.length > 0 ? ` — cites ${citation.refs.map((n) => `[${n}]`).join('')}` : '';
+      lines.push(`  [${citation.n}] ${citation.docTitle}${where ? ` (${where})` : ''}${refs}`);
+    }
+  }
+  if (answer.references.length > 0) {
+    lines.push('', "The papers' references:");
+    for (const reference of answer.references) {
+      const authors = reference.authors.slice(0, 3).join(', ') + (reference.authors.length > 3 ? ', et al.' : '');
+      lines.push(`  ${reference.n}. ${authors}. ${reference.title}. ${reference.journal}${reference.year ? ` (${reference.year})` : ''}.${reference.doi ? ` https://doi.org/${reference.doi}` : ''}`);
+    }
+  }
+  lines.push('', `mode: ${answer.mode}${answer.abstained ? ' (declined)' : ''}; retrieval ${answer.timings.retrieveMs} ms, answer ${answer.timings.answerMs} ms`);
+  return lines.join('\n');
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${/^(index|config|embeddings):/.test(message) ? '' : 'ask: '}${message.split('\n')[0]}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,218 @@
+/**
+ * Sentence-level evidence. Every sentence of the retrieved passages (and their neighbours) is
+ * scored by how much of the question it covers — fully for words in the sentence, partly for
+ * words in its heading, its paragraph or the titles of the references it cites — with a bonus
+ * when it holds the kind of answer asked for. Then the decision: which sentences answer, or
+ * whether nothing does.
+ */
+import { searchTerms } from '../../lib/text.ts';
+import type { Chunk } from '../../lib/types.ts';
+import type { Library } from './library.ts';
+import type { AnalyzedQuestion, AnswerType, Concept } from './question.ts';
+import type { Passage } from './retrieve.ts';
+
+export interface Evidence {
+  chunk: Chunk;
+  text: string;
+  /** Sentence order inside the passage. */
+  position: number;
+  refs: number[];
+  score: number;
+  /** Share of the question's weight found in the sentence or its context. */
+  coverage: number;
+  /** Concepts (by index) found in the sentence itself. */
+  inSentence: Set<number>;
+  /** Concepts found in the sentence or its context (heading, paragraph, cited titles). */
+  inContext: Set<number>;
+  /** Holds the expected kind of answer. */
+  typed: boolean;
+  /** Every key concept of the question is in its context. */
+  keysPresent: boolean;
+  passageRank: number;
+}
+
+/** How strongly a place counts when a concept is found there. */
+const FOUND_IN = { sentence: 1, heading: 0.5, citedTitle: 0.5, paragraph: 0.35 } as const;
+
+const PATTERNS: Record<Exclude<AnswerType, 'none' | 'journal' | 'author'>, RegExp> = {
+  percentage: /\d(?:\.\d+)?\s*%|\bpercent\b|\bper cent\b/i,
+  duration: /\d(?:\.\d+)?\s*(?:-|to|–)?\s*(?:months?|weeks?|days?|years?|hours?)\b|\bmonths?\b/i,
+  count: /\b\d+(?:,\d{3})*\b(?!\s*(?:%|\.\d|months?|weeks?|days?|years?|mg))(?![)\]])/i,
+  year: /\b(?:19|20)\d{2}\b/,
+  dose: /\d\s*(?:mg|µg|mcg|g)(?:\s*\/\s*(?:kg|m2|m²))?\b|\bmg\/kg\b/i,
+  money: /[$€£¥]\s*\d|\b\d[\d,.]*\s*(?:dollars?|euros?|usd|eur|gbp|yuan|rmb)\b/i,
+  doi: /\b10\.\d{4,9}\/\S+/,
+};
+
+/** Whether `text` holds an answer of the expected kind. */
+export function holdsType(text: string, expected: AnswerType): boolean {
+  if (expected === 'none' || expected === 'journal' || expected === 'author') return true;
+  // Citations such as "(24)" are not counts; strip them first.
+  return PATTERNS[expected].test(text.replace(/\(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\)/g, ''));
+}
+
+function matches(concept: Concept, terms: Set<string>): boolean {
+  return concept.alternatives.some((alternative) => alternative.every((term) => terms.has(term)));
+}
+
+/** Scores every sentence of the passages (plus their neighbours) against the question. */
+export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], library: Library): Evidence[] {
+  const own = question.concepts.map((concept, i) => ({ concept, i })).filter(({ concept }) => !concept.carried);
+  const carried = question.concepts.map((concept, i) => ({ concept, i })).filter(({ concept }) => concept.carried);
+  const ownWeight = own.reduce((sum, { concept }) => sum + concept.weight, 0) || 1;
+  const carriedWeight = carried.reduce((sum, { concept }) => sum + concept.weight, 0) || 1;
+  const topScore = passages[0]?.score || 1;
+
+  // Candidate passages in rank order, then neighbours of the best few (a fact may straddle).
+  const candidates: { chunk: Chunk; rank: number; prior: number }[] = [];
+  const seen = new Set<string>();
+  passages.forEach((passage, rank) => {
+    if (seen.has(passage.chunk.id)) return;
+    seen.add(passage.chunk.id);
+    candidates.push({ chunk: passage.chunk, rank, prior: passage.score / topScore });
+  });
+  for (const passage of passages.slice(0, 5)) {
+    for (const neighbor of library.neighbors(passage.chunk)) {
+      if (seen.has(neighbor.id)) continue;
+      seen.add(neighbor.id);
+      candidates.push({ chunk: neighbor, rank: passages.length, prior: 0.5 * (passage.score / topScore) });
+    }
+  }
+
+  const evidence: Evidence[] = [];
+  for (const { chunk, rank, prior } of candidates) {
+    const heading = library.terms(`heading:${chunk.docId}:${chunk.sectionPath.join('/')}:${chunk.table?.header.join('|') ?? ''}`, () =>
+      [...chunk.sectionPath, chunk.table ? `${chunk.table.caption} ${chunk.table.header.join(' ')}` : ''].join(' '),
+    );
+    const paragraph = library.terms(`block:${chunk.docId}:${chunk.block}`, () => library.blockOf(chunk).map((member) => member.text).join(' '));
+    library.sentences(chunk).forEach((sentence, position) => {
+      const terms = new Set(searchTerms(sentence.text));
+      const titles = new Set(
+        sentence.refs.flatMap((n) => [...library.terms(`title:${chunk.docId}:${n}`, () => library.reference(chunk.docId, n)?.title ?? '')]),
+      );
+      const inSentence = new Set<number>();
+      const inContext = new Set<number>();
+      let covered = 0;
+      for (const { concept, i } of own) {
+        let found = 0;
+        if (matches(concept, terms)) found = FOUND_IN.sentence;
+        else if (matches(concept, heading)) found = FOUND_IN.heading;
+        else if (matches(concept, titles)) found = FOUND_IN.citedTitle;
+        else if (matches(concept, paragraph)) found = FOUND_IN.paragraph;
+        if (found === FOUND_IN.sentence) inSentence.add(i);
+        if (found > 0) inContext.add(i);
+        covered += concept.weight * found;
+      }
+      let carriedCovered = 0;
+      for (const { concept, i } of carried) {
+        if (matches(concept, terms) || matches(concept, heading) || matches(concept, paragraph) || matches(concept, titles)) {
+          inContext.add(i);
+          if (matches(concept, terms)) inSentence.add(i);
+          carriedCovered += concept.weight;
+        }
+      }
+      const coverage = covered / ownWeight;
+      const typed = holdsType(sentence.text, question.expected);
+      const keysPresent = keysHeld(own, inContext, coverage) && (carried.length === 0 || carried.some(({ i }) => inContext.has(i)));
+      let score = coverage + 0.08 * prior;
+      if (carried.length > 0) score += 0.3 * (carriedCovered / carriedWeight);
+      if (question.expected !== 'none') score += typed ? 0.15 : -0.15;
+      if (chunk.kind === 'reference' && question.intent !== 'reference') score -= 0.15;
+      if (chunk.kind === 'reference' && question.intent === 'reference') score += 0.1;
+      if (question.intent === 'definition' && definesSubject(sentence.text, question)) score += 0.15;
+      if (sentence.text.length > 450) score -= 0.05;
+      evidence.push({
+        chunk,
+        text: sentence.text,
+        position,
+        refs: sentence.refs,
+        score,
+        coverage,
+        inSentence,
+        inContext,
+        typed,
+        keysPresent,
+        passageRank: rank,
+      });
+    });
+  }
+  return evidence.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * Every key concept of the question is in the sentence's context. One may be missing when it
+ * is an everyday-looking word the corpus never uses ("genome" in "where in the genome…") and
+ * the sentence covers most of the question without it; a missing name or code never passes.
+ */
+function keysHeld(own: { concept: Concept; i: number }[], inContext: Set<number>, coverage: number): boolean {
+  const missing = own.filter(({ concept, i }) => concept.key && !inContext.has(i));
+  if (missing.length === 0) return true;
+  if (missing.length > 1 || coverage < 0.6) return false;
+  const concept = missing[0]!.concept;
+  return concept.absent && !/[A-Z0-9-]/.test(concept.label);
+}
+
+/** "ZW25 is a bispecific antibody…": the sentence opens by defining the question's subject. */
+function definesSubject(sentence: string, question: AnalyzedQuestion): boolean {
+  const opening = searchTerms(sentence.split(/\s(?:is|are|was|were|represents?|refers to)\s/)[0] ?? '');
+  if (opening.length === 0 || opening.length > 6) return false;
+  return question.concepts.some((concept) => !concept.carried && concept.alternatives.some((alternative) => alternative.every((term) => opening.includes(term))));
+}
+
+export interface Selection {
+  chosen: Evidence[];
+  /** Why nothing was chosen, when nothing was. */
+  abstainReason?: 'no-evidence' | 'missing-entity' | 'missing-type' | 'low-coverage' | 'off-topic';
+}
+
+export interface SelectionOptions {
+  /** The best sentence must cover at least this share of the question. */
+  minCoverage: number;
+  maxSentences: number;
+  maxChars: number;
+}
+
+export const DEFAULT_SELECTION: SelectionOptions = { minCoverage: 0.3, maxSentences: 4, maxChars: 600 };
+
+const STRICT_TYPES: AnswerType[] = ['percentage', 'duration', 'count', 'year', 'dose', 'money', 'doi'];
+
+/**
+ * Picks the sentences that answer: the best sentence whose context holds every key concept,
+ * then sentences that add concepts (or the expected kind of value) it lacks, up to the limits.
+ * Declines when no sentence holds the key concepts together, when the expected kind of value
+ * is nowhere in them, or when the best covers too little of the question.
+ */
+export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[], options: SelectionOptions = DEFAULT_SELECTION): Selection {
+  const ownConcepts = question.concepts.filter((concept) => !concept.carried);
+  const present = ownConcepts.filter((concept) => concept.weight > 0);
+  if (present.length === 0 || evidence.length === 0) return { chosen: [], abstainReason: 'no-evidence' };
+  const candidates = evidence.filter((item) => item.keysPresent);
+  if (candidates.length === 0) return { chosen: [], abstainReason: 'missing-entity' };
+  const best = candidates[0]!;
+  if (best.coverage < options.minCoverage) return { chosen: [], abstainReason: 'low-coverage' };
+  const strict = STRICT_TYPES.includes(question.expected);
+  if (strict && !candidates.slice(0, 8).some((item) => item.typed && item.coverage >= options.minCoverage * 0.8)) {
+    return { chosen: [], abstainReason: 'missing-type' };
+  }
+
+  const first = strict && !best.typed ? candidates.find((item) => item.typed && item.coverage >= options.minCoverage * 0.8)! : best;
+  const chosen: Evidence[] = [first];
+  const covered = new Set(first.inSentence);
+  let length = first.text.length;
+  const limit = question.wantsMany ? Math.round(options.maxChars * 1.5) : options.maxChars;
+  for (const item of candidates) {
+    if (chosen.length >= options.maxSentences) break;
+    if (chosen.includes(item) || item.score < first.score * 0.55) continue;
+    if (chosen.some((other) => other.chunk.id === item.chunk.id && other.position === item.position)) continue;
+    if (chosen.some((other) => other.text === item.text)) continue;
+    const adds = [...item.inSentence].filter((i) => !covered.has(i) && !question.concepts[i]!.carried);
+    const addsType = strict && item.typed && !chosen.some((other) => other.typed);
+    const closeRunnerUp = question.wantsMany && item.score >= first.score * 0.85;
+    if (adds.length === 0 && !addsType && !closeRunnerUp) continue;
+    if (length + item.text.length > limit) continue;
+    chosen.push(item);
+    for (const i of item.inSentence) covered.add(i);
+    length += item.text.length;
+  }
+  return { chosen };
+}

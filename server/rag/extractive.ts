@@ -1,0 +1,137 @@
+/**
+ * The offline answerer: the answer is made of the papers' own sentences, chosen by the
+ * evidence scorer, lightly trimmed (no inline citation numbers, no leading "Moreover,"), with
+ * table rows and reference entries rendered as sentences.
+ */
+import { searchTerms } from '../../lib/text.ts';
+import type { Chunk, GlossaryEntry, Reference } from '../../lib/types.ts';
+import type { CitedPart } from './cite.ts';
+import { DEFAULT_SELECTION, scoreEvidence, selectEvidence, type Evidence, type Selection } from './evidence.ts';
+import type { Library } from './library.ts';
+import type { AnalyzedQuestion, Concept } from './question.ts';
+import type { Passage } from './retrieve.ts';
+
+export interface ExtractiveResult {
+  parts: CitedPart[];
+  /** Set when the papers do not hold the answer. */
+  abstainReason?: Selection['abstainReason'];
+}
+
+export function answerExtractively(question: AnalyzedQuestion, passages: Passage[], library: Library): ExtractiveResult {
+  if (question.intent === 'abbreviation') {
+    const parts = abbreviationAnswer(question, library);
+    if (parts.length > 0) return { parts };
+  }
+  const evidence = scoreEvidence(question, passages, library);
+  const selection = selectEvidence(question, evidence, DEFAULT_SELECTION);
+  if (selection.chosen.length === 0) return { parts: [], abstainReason: selection.abstainReason ?? 'no-evidence' };
+
+  const ordered = [...selection.chosen].sort((a, b) => a.chunk.seq - b.chunk.seq || a.position - b.position);
+  const parts: CitedPart[] = ordered.map((item) => ({ text: render(item, question, library), chunk: item.chunk, refs: item.refs }));
+
+  if (question.intent === 'reference' && !selection.chosen.some((item) => item.chunk.kind === 'reference')) {
+    const entry = bestCitedEntry(question, selection.chosen, library);
+    if (entry) parts.push({ text: renderReference(entry.reference), chunk: entry.chunk, refs: [entry.reference.n] });
+  }
+  if (question.intent === 'definition') {
+    const expansion = question.glossaryHits.find((hit) => !parts.some((part) => part.text.toLowerCase().includes(hit.long.toLowerCase())));
+    const defining = expansion ? definingPassage(expansion, library) : undefined;
+    if (expansion && defining) parts.unshift({ text: `${expansion.short} stands for ${expansion.long}.`, chunk: defining, refs: [] });
+  }
+  return { parts };
+}
+
+/** "T-DXd stands for trastuzumab deruxtecan [1]." from the glossary, citing where it is defined. */
+function abbreviationAnswer(question: AnalyzedQuestion, library: Library): CitedPart[] {
+  for (const hit of question.glossaryHits) {
+    const chunk = definingPassage(hit, library);
+    if (!chunk) continue;
+    const sentence = library.sentences(chunk).find((candidate) => candidate.text.includes(`(${hit.short})`));
+    return [{ text: `${hit.short} stands for ${hit.long}.`, chunk, refs: sentence?.refs ?? [] }];
+  }
+  return [];
+}
+
+/** The first passage that defines an abbreviation: "long form (SHORT)". */
+function definingPassage(entry: GlossaryEntry, library: Library): Chunk | undefined {
+  const pattern = new RegExp(`${escapeRegExp(entry.long)}\\s*\\(${escapeRegExp(entry.short)}\\)`, 'i');
+  return library.index.chunks.find((chunk) => chunk.kind !== 'reference' && pattern.test(chunk.text));
+}
+
+/**
+ * For "which journal / DOI / which trial is cited" questions answered from body text: the
+ * reference entry, among those the chosen sentences cite, whose title best matches the question.
+ */
+function bestCitedEntry(question: AnalyzedQuestion, chosen: Evidence[], library: Library): { reference: Reference; chunk: Chunk } | undefined {
+  let best: { reference: Reference; chunk: Chunk; score: number } | undefined;
+  for (const item of chosen) {
+    for (const n of item.refs) {
+      const reference = library.reference(item.chunk.docId, n);
+      const chunk = library.retriever.referenceEntry(item.chunk.docId, n);
+      if (!reference || !chunk) continue;
+      const titleTerms = new Set(searchTerms(`${reference.title} ${reference.journal}`));
+      const score = question.concepts.reduce((sum, concept) => sum + (concept.alternatives.some((alternative) => alternative.every((term) => titleTerms.has(term))) ? concept.weight : 0), 0);
+      if (!best || score > best.score) best = { reference, chunk, score };
+    }
+  }
+  return best;
+}
+
+function render(item: Evidence, question: AnalyzedQuestion, library: Library): string {
+  const { chunk } = item;
+  if (chunk.kind === 'table-row' && chunk.table) return renderRow(chunk, question.concepts);
+  if (chunk.kind === 'reference') {
+    const reference = library.reference(chunk.docId, chunk.refs[0] ?? -1);
+    return reference ? renderReference(reference) : chunk.text;
+  }
+  if (chunk.kind === 'figure-caption') return chunk.text;
+  return trimSentence(item.text);
+}
+
+/** Drops inline citation numbers and discourse openers; keeps the sentence's own words. */
+export function trimSentence(sentence: string): string {
+  let text = sentence
+    .replace(/\s*[([]\s*\d{1,3}(?:\s*[-–—]\s*\d{1,3})?(?:\s*[,;]\s*\d{1,3}(?:\s*[-–—]\s*\d{1,3})?)*\s*[)\]]/g, '')
+    .replace(/^(?:moreover|furthermore|additionally|in addition|meanwhile|similarly|notably|importantly|besides|likewise|consequently|therefore|thus|hence|subsequently|interestingly|also|indeed)\s*,\s*/i, '')
+    .replace(/\s+([,.;:])/g, '$1')
+    .trim();
+  text = text.charAt(0).toUpperCase() + text.slice(1);
+  return text;
+}
+
+/**
+ * A table row as a sentence: the row's name (the cell that names the trial or drug), the
+ * columns the question asks about and the result columns.
+ */
+export function renderRow(chunk: Chunk, concepts: Concept[]): string {
+  const table = chunk.table!;
+  const wanted = new Set(concepts.flatMap((concept) => concept.alternatives.flat()));
+  const columns = table.header.map((header, i) => ({ header, cell: table.cells[i] ?? '', i })).filter((column) => column.cell !== '');
+  const nameColumn =
+    columns.find((column) => /trial|study|name|nct/i.test(column.header)) ??
+    columns.find((column) => searchTerms(column.cell).some((term) => wanted.has(term))) ??
+    columns[0]!;
+  const resultColumns = columns.filter((column) => /result|outcome|efficacy|response|survival/i.test(column.header));
+  const asked = columns.filter(
+    (column) =>
+      column !== nameColumn &&
+      (searchTerms(column.header).some((term) => wanted.has(term)) || searchTerms(column.cell).some((term) => wanted.has(term) && !/^\d/.test(term))),
+  );
+  const chosen = [...new Set([...asked, ...resultColumns])].filter((column) => column !== nameColumn).sort((a, b) => a.i - b.i);
+  const shown = chosen.length > 0 ? chosen : columns.filter((column) => column !== nameColumn);
+  const pairs = shown.map((column) => `${column.header.toLowerCase()} ${column.cell}`).join('; ');
+  return `In ${table.label}, ${nameColumn.cell}: ${pairs}.`;
+}
+
+/** A reference entry, shortened: first three authors, title, journal, year, DOI. */
+export function renderReference(reference: Reference): string {
+  const names = reference.authors.filter((author) => author !== 'et al.');
+  const authors = names.length > 3 || reference.authors.includes('et al.') ? `${names.slice(0, 3).join(', ')}, et al.` : names.join(', ');
+  const published = [reference.journal, reference.year ? `(${reference.year})` : ''].filter(Boolean).join(' ');
+  const doi = reference.doi ? ` doi: ${reference.doi}` : '';
+  return `Reference ${reference.n}: ${authors}. ${reference.title}. ${published}.${doi}`.replace(/\.\./g, '.');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,77 @@
+/**
+ * The LLM seam: `ChatOpenAI` from @langchain/openai, which speaks to OpenAI and to every
+ * OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio). The model sees numbered
+ * passages and must answer only from them; citation checking happens in the caller.
+ */
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import { ChatOpenAI } from '@langchain/openai';
+import type { LlmConfig } from '../../lib/config.ts';
+import type { ChatTurn } from '../../lib/types.ts';
+
+/** A passage as the model sees it: `[n]` then where it is from, then its text. */
+export interface PromptPassage {
+  n: number;
+  source: string;
+  text: string;
+}
+
+export interface Llm {
+  readonly model: string;
+  /** Streams answer tokens. Rejects (or throws while iterating) on any failure. */
+  streamAnswer(question: string, passages: PromptPassage[], history: ChatTurn[], signal: AbortSignal): AsyncIterable<string>;
+  /** Rewrites a follow-up into a question that stands on its own. */
+  rewrite(question: string, history: ChatTurn[], signal: AbortSignal): Promise<string>;
+}
+
+/** What the model is told to say when the passages do not answer. */
+export const DECLINE_PHRASE = "The indexed papers don't say.";
+
+const ANSWER_INSTRUCTIONS = `You answer questions about scientific papers using ONLY the numbered passages below.
+Rules:
+- Answer in one to four short sentences. Give the numbers the passages give (values, units, comparisons).
+- End every sentence with the number of the passage that supports it, in square brackets, like [2] or [1][3].
+- Use only passage numbers that appear below. Never cite anything else.
+- Do not use outside knowledge. If the passages do not contain the answer, reply exactly: ${DECLINE_PHRASE}`;
+
+const REWRITE_INSTRUCTIONS = `Rewrite the user's last question so that it can be understood without the conversation: replace pronouns and vague references with what they refer to. Keep it short. Reply with the rewritten question only.`;
+
+export function createLlm(config: LlmConfig): Llm {
+  const chat = new ChatOpenAI({
+    model: config.model,
+    apiKey: config.apiKey,
+    temperature: 0,
+    maxRetries: 0,
+    timeout: config.timeoutMs,
+    streaming: true,
+    ...(config.baseURL ? { configuration: { baseURL: config.baseURL } } : {}),
+  });
+  return {
+    model: config.model,
+    async *streamAnswer(question, passages, history, signal) {
+      const context = passages.map((passage) => `[${passage.n}] (${passage.source})\n${passage.text}`).join('\n\n');
+      const messages: BaseMessage[] = [
+        new SystemMessage(ANSWER_INSTRUCTIONS),
+        ...historyMessages(history),
+        new HumanMessage(`Passages:\n\n${context}\n\nQuestion: ${question}`),
+      ];
+      const stream = await chat.stream(messages, { signal, timeout: config.timeoutMs });
+      for await (const chunk of stream) {
+        const text = typeof chunk.content === 'string' ? chunk.content : chunk.content.map((part) => ('text' in part ? String(part.text) : '')).join('');
+        if (text) yield text;
+      }
+    },
+    async rewrite(question, history, signal) {
+      const transcript = history.slice(-6).map((turn) => `${turn.role === 'user' ? 'User' : 'Assistant'}: ${turn.content.slice(0, 600)}`).join('\n');
+      const response = await chat.invoke(
+        [new SystemMessage(REWRITE_INSTRUCTIONS), new HumanMessage(`Conversation:\n${transcript}\n\nLast question: ${question}`)],
+        { signal, timeout: config.timeoutMs },
+      );
+      const text = typeof response.content === 'string' ? response.content : '';
+      return text.trim().replace(/^["']|["']$/g, '') || question;
+    },
+  };
+}
+
+function historyMessages(history: ChatTurn[]): BaseMessage[] {
+  return history.slice(-6).map((turn) => (turn.role === 'user' ? new HumanMessage(turn.content.slice(0, 1_000)) : new AIMessage(turn.content.slice(0, 1_000))));
+}

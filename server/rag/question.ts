@@ -1,0 +1,230 @@
+/**
+ * What a question asks for: its concepts (the words that matter, with abbreviation ⇄ long
+ * form alternatives from the papers' glossaries), which of them are key entities, the kind of
+ * answer expected (a percentage, a duration, a year, a dose…), and what it carries over from
+ * the previous turn when it is a follow-up.
+ */
+import { isCommonWord } from '../../lib/common-words.ts';
+import { foldForSearch, searchTerms, searchTokens } from '../../lib/text.ts';
+import type { ChatTurn, GlossaryEntry } from '../../lib/types.ts';
+
+/** One thing the question mentions; matched when every term of any alternative is present. */
+export interface Concept {
+  label: string;
+  alternatives: string[][];
+  /** Inverse document frequency: rare words weigh more. */
+  weight: number;
+  /** A specific entity the evidence must mention (a drug, a trial, a rare term). */
+  key: boolean;
+  /** Carried over from an earlier turn: helps retrieval, not required of the evidence. */
+  carried: boolean;
+  /** No passage of the corpus uses it. */
+  absent: boolean;
+}
+
+export type AnswerType = 'percentage' | 'duration' | 'count' | 'year' | 'dose' | 'money' | 'doi' | 'journal' | 'author' | 'none';
+
+export type Intent = 'abbreviation' | 'reference' | 'definition' | 'general';
+
+export interface AnalyzedQuestion {
+  /** The question as asked. */
+  text: string;
+  /** The question with the subject of earlier turns added, for retrieval. */
+  searchText: string;
+  concepts: Concept[];
+  expected: AnswerType;
+  intent: Intent;
+  /** The question asks for several items or a comparison: allow more sentences. */
+  wantsMany: boolean;
+  /** Glossary entries the question names. */
+  glossaryHits: GlossaryEntry[];
+}
+
+/** Corpus statistics the analysis needs: how many passages contain a term. */
+export interface TermStatistics {
+  documentCount: number;
+  documentFrequency(term: string): number;
+}
+
+// Words that shape a question but never name what it is about.
+const QUESTION_WORDS = new Set(
+  searchTerms(
+    'what which who whom whose when where why how many much often long does did do is are was were can could should would ' +
+      'tell give list name describe explain compare comparison mention mentioned according paper review authors author article text ' +
+      'reported report reports show shown find found study studies kind type main role use used using stand stands abbreviation ' +
+      'abbreviated acronym short mean means meaning refer refers define definition called known anything something happen ' +
+      'happens happened versus compared differ difference different cited cite citation journal published doi first year',
+  ),
+);
+
+// Pronouns and phrases that point back to the previous turn.
+const FOLLOW_UP = /^(and|also|what about|how about|and what|then)\b|\b(it|its|they|them|their|this|that|these|those|the same|the drug|the trial|the study|the combination|that combination|this drug|this trial|the latter|the former)\b/i;
+
+export function analyzeQuestion(
+  question: string,
+  history: ChatTurn[],
+  glossary: GlossaryEntry[],
+  statistics: TermStatistics,
+): AnalyzedQuestion {
+  const own = conceptsOf(question, glossary, statistics, false);
+  const previous = previousSubject(history, glossary, statistics);
+  const pointsBack = FOLLOW_UP.test(question.trim());
+  const hasOwnEntity = own.concepts.some((concept) => concept.key);
+  const carry = previous.length > 0 && (pointsBack || !hasOwnEntity);
+  const carried = carry
+    ? previous.filter((concept) => !own.concepts.some((mine) => sameConcept(mine, concept))).map((concept) => ({ ...concept, carried: true }))
+    : [];
+  const expected = expectedAnswer(question);
+  const intent = intentOf(question, own.glossaryHits.length > 0);
+  return {
+    text: question,
+    searchText: carried.length > 0 ? `${question} ${carried.map((concept) => concept.label).join(' ')}` : question,
+    concepts: [...own.concepts, ...carried],
+    expected,
+    intent,
+    wantsMany: /\b(which|what) (are|were)\b|\blist\b|\bcompare|\bversus\b|\bdiffer|\bboth\b|\b(and|or) .* (differ|compare)|\bhow (do|did) .* (compare|differ)|\bwhat (kinds|types)\b/i.test(question),
+    glossaryHits: own.glossaryHits,
+  };
+}
+
+function sameConcept(a: Concept, b: Concept): boolean {
+  return a.alternatives.some((x) => b.alternatives.some((y) => x.join(' ') === y.join(' ')));
+}
+
+/** The key concepts of the most recent user turn that had any (follow-ups chain back). */
+function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statistics: TermStatistics): Concept[] {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const turn = history[i]!;
+    if (turn.role !== 'user') continue;
+    const key = conceptsOf(turn.content, glossary, statistics, false).concepts.filter((concept) => concept.key);
+    if (key.length > 0) return key;
+  }
+  return [];
+}
+
+function conceptsOf(
+  text: string,
+  glossary: GlossaryEntry[],
+  statistics: TermStatistics,
+  carried: boolean,
+): { concepts: Concept[]; glossaryHits: GlossaryEntry[] } {
+  const terms = searchTerms(text);
+  const used = new Array<boolean>(terms.length).fill(false);
+  const concepts: Concept[] = [];
+  const glossaryHits: GlossaryEntry[] = [];
+  const n = Math.max(1, statistics.documentCount);
+  const idf = (term: string) => Math.log(1 + (n + 0.5) / (statistics.documentFrequency(term) + 0.5));
+  // The words as written, to see capitals: "Lauren", "SPOTLIGHT", "France" name things.
+  const written = new Map<string, string>();
+  const words = [...text.matchAll(/[\p{L}\p{N}]+(?:[-.'/][\p{L}\p{N}]+)*/gu)];
+  words.forEach((match, i) => {
+    const term = searchTerms(match[0])[0];
+    if (term && !written.has(term)) written.set(term, i === 0 ? match[0].charAt(0).toLowerCase() + match[0].slice(1) : match[0]);
+  });
+  const isName = (term: string) => {
+    const word = written.get(term) ?? term;
+    return /[A-Z]/.test(word) || /\d/.test(word) || /-/.test(word);
+  };
+  const isCommon = (term: string) => {
+    const word = (written.get(term) ?? term).toLowerCase();
+    return isCommonWord(word) || isCommonWord(word.replace(/(ies)$/, 'y').replace(/(es|s|ed|ing|ly)$/, ''));
+  };
+  /**
+   * Key concepts must appear with the answer: rare terms of the corpus, and words the corpus
+   * never uses unless they are everyday English (a paraphrase, not a missing subject).
+   */
+  const isKey = (term: string) => {
+    const df = statistics.documentFrequency(term);
+    if (df === 0) return isName(term) || !isCommon(term);
+    if (/\d/.test(term)) return df <= 0.15 * n;
+    return df <= Math.max(3, 0.04 * n) && (isName(term) || !isCommon(term));
+  };
+  /** Everyday words the corpus never uses weigh little: they are the asker's wording. */
+  const weightOf = (term: string) => (statistics.documentFrequency(term) === 0 && !isKey(term) ? 1 : idf(term));
+
+  // Abbreviations and their long forms, as phrases, both ways.
+  const seen = new Set<string>();
+  for (const entry of glossary) {
+    const short = searchTerms(entry.short);
+    const long = searchTerms(entry.long);
+    if (short.length === 0 || long.length === 0) continue;
+    for (const form of [short, long]) {
+      const at = findSequence(terms, form);
+      if (at === -1) continue;
+      const key = `${short.join(' ')}|${long.join(' ')}`;
+      for (let i = at; i < at + form.length; i++) used[i] = true;
+      if (seen.has(key)) break;
+      seen.add(key);
+      glossaryHits.push(entry);
+      const existing = concepts.find((concept) => concept.alternatives.some((alternative) => alternative.join(' ') === short.join(' ')));
+      if (existing) {
+        if (!existing.alternatives.some((alternative) => alternative.join(' ') === long.join(' '))) existing.alternatives.push(long);
+      } else {
+        // Tables write "median PFS" as mPFS: let the plain abbreviation match its m-form too.
+        const median = glossary.find((other) => other.short.toLowerCase() === `m${entry.short.toLowerCase()}`);
+        concepts.push({
+          label: entry.short,
+          alternatives: median ? [short, long, searchTerms(median.short)] : [short, long],
+          weight: Math.max(...short.map(weightOf)),
+          key: short.some(isKey) || long.every(isKey),
+          carried,
+          absent: false,
+        });
+      }
+      break;
+    }
+  }
+  const labels = foldForSearch(text).match(/[a-z0-9]+(?:[-.'/][a-z0-9]+)*/g) ?? [];
+  let position = 0;
+  for (const token of searchTokens(text)) {
+    const at = position;
+    position += 1 + token.parts.length;
+    if (used[at] || QUESTION_WORDS.has(token.term)) continue;
+    if (concepts.some((concept) => concept.alternatives.some((alternative) => alternative.length === 1 && alternative[0] === token.term))) continue;
+    // A hyphenated name matches written whole or in parts ("HER2-positive" / "HER2 positive").
+    const alternatives = token.parts.length > 0 ? [[token.term], token.parts] : [[token.term]];
+    concepts.push({
+      label: labels.find((label) => searchTerms(label)[0] === token.term) ?? token.term,
+      alternatives,
+      weight: weightOf(token.term),
+      key: isKey(token.term) && (token.parts.length === 0 || token.parts.some(isKey)),
+      carried,
+      absent: statistics.documentFrequency(token.term) === 0 && token.parts.every((part) => statistics.documentFrequency(part) === 0),
+    });
+  }
+  return { concepts, glossaryHits };
+}
+
+function findSequence(terms: string[], sequence: string[]): number {
+  outer: for (let i = 0; i + sequence.length <= terms.length; i++) {
+    for (let j = 0; j < sequence.length; j++) if (terms[i + j] !== sequence[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** The kind of answer the wording asks for. */
+export function expectedAnswer(question: string): AnswerType {
+  const q = question.toLowerCase();
+  if (/\bdoi\b/.test(q)) return 'doi';
+  if (/\b(cost|costs|price|priced|dollars?|euros?|usd|reimburse\w*)\b|\$/.test(q)) return 'money';
+  if (/\b(dose|doses|dosage|dosing)\b(?!-)|\bmg\/(kg|m2)\b|\bhow much .* (given|administered|infused)\b/.test(q)) return 'dose';
+  if (/\b(which|what) journal\b|\bjournal\b.*\bpublish|\bpublished in\b|\bwhere .* published\b/.test(q)) return 'journal';
+  if (/\bfirst author\b|\bwho (wrote|authored|published|reported|led|discovered|showed|found)\b|\bwhich authors?\b/.test(q)) return 'author';
+  if (/^\s*when (was|were|did|is|does|has|have|will|had)\b|\bin (what|which) year\b|\b(what|which) year\b/.test(q)) return 'year';
+  if (/\bhow long\b|\bhow many (months|weeks|years|days)\b|\b(median|mean) (overall |progression-free )?(survival|os|pfs|duration)\b|\b(mos|mpfs|mdor|dor)\b|\bduration\b/.test(q)) return 'duration';
+  if (/\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bhow (often|common|frequent|frequently)\b|\bwhat (rate|rates)\b|\b(response|control|remission|incidence|survival) rates?\b|\b(orr|dcr|crr)\b|\bby how much\b|\bhow many percent\b/.test(q)) return 'percentage';
+  if (/\bhow many\b|\bnumber of\b/.test(q)) return 'count';
+  return 'none';
+}
+
+function intentOf(question: string, namesAbbreviation: boolean): Intent {
+  const q = question.toLowerCase();
+  if (/\bstands? for\b|\babbreviat|\bacronym\b|\bshort (name|form)\b|\bcode name\b|\bshort for\b|\bspelled out\b|\bfull (name|form)\b/.test(q)) return 'abbreviation';
+  if (namesAbbreviation && /\bwhat (does|do) \S+ (mean|refer to)\b|\brefer to\b/.test(q)) return 'abbreviation';
+  if (/\bjournal\b|\bdoi\b|\bfirst author\b|\breference (list|number|entry)\b|\bwhich (reference|references|citation|study is cited|trial is cited|trials are cited)\b|\bcited\b|\bwho (wrote|authored|reported|published)\b|\bpublished\b|\btitle of\b/.test(q)) {
+    return 'reference';
+  }
+  if (/^\s*(what|who) (is|are) (an? |the )?[\w-]+( [\w-]+)?\s*\??$/.test(q)) return 'definition';
+  return 'general';
+}
