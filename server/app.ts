@@ -1,0 +1,121 @@
+/**
+ * The server, assembled from its parts: Express for the JSON API and the client's files,
+ * Socket.IO on the same HTTP server. `createApp` builds it without listening, so tests can
+ * start it on port 0; `server/main.ts` is the only place that listens.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cors from 'cors';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import rateLimit from 'express-rate-limit';
+import helmet from 'helmet';
+import { Server as SocketServer } from 'socket.io';
+import type { Config } from '../lib/config.ts';
+import type { Engine } from './engine.ts';
+import { apiRouter } from './http.ts';
+import type { Logger } from './log.ts';
+import { attachSocket } from './socket.ts';
+
+export interface AppParts {
+  config: Config;
+  engine: Engine;
+  log: Logger;
+}
+
+export interface App {
+  httpServer: HttpServer;
+  io: SocketServer;
+  /** Stops accepting connections and ends open ones. */
+  close(): Promise<void>;
+}
+
+const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client');
+
+export function createApp({ config, engine, log }: AppParts): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  const origins = config.server.corsOrigins;
+  if (origins.length > 0) app.use('/api', cors({ origin: origins.includes('*') ? true : origins }));
+  app.use((request, response, next) => {
+    const started = performance.now();
+    response.on('finish', () => {
+      const path = request.originalUrl.split('?')[0]!;
+      if (path.startsWith('/api/')) {
+        log.info('http', { method: request.method, path, status: response.statusCode, ms: Math.round(performance.now() - started) });
+      }
+    });
+    next();
+  });
+  if (config.server.rateLimitPerMinute > 0) {
+    app.use(
+      '/api/ask',
+      rateLimit({
+        windowMs: 60_000,
+        limit: config.server.rateLimitPerMinute,
+        standardHeaders: 'draft-7',
+        legacyHeaders: false,
+        handler: (_request, response) => {
+          response.status(429).json({ error: 'too many questions; wait a minute and try again' });
+        },
+      }),
+    );
+  }
+  app.use('/api', express.json({ limit: '64kb' }), apiRouter(engine));
+  app.use(express.static(CLIENT_DIR, { index: 'index.html', maxAge: 0 }));
+  app.use((request: Request, response: Response) => {
+    response.status(404).type('text/plain').send(`Not found: ${request.path.slice(0, 100)}`);
+  });
+  // Express 5 routes rejected promises here too. One line out, never a stack trace.
+  app.use((error: Error & { status?: number; type?: string }, _request: Request, response: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const message =
+      error.type === 'entity.parse.failed'
+        ? 'the body is not valid JSON'
+        : error.type === 'entity.too.large'
+          ? 'the body is too large (at most 64 kB)'
+          : error.type === 'encoding.unsupported' || error.type === 'charset.unsupported'
+            ? 'unsupported body encoding'
+            : status === 500
+              ? 'internal error; try again'
+              : error.message.split('\n')[0];
+    if (status === 500) log.error('request failed', { error: error.message });
+    if (!response.headersSent) response.status(status).json({ error: message });
+  });
+
+  const httpServer = createServer(app);
+  const io = new SocketServer(httpServer, {
+    maxHttpBufferSize: 64 * 1024,
+    ...(origins.length > 0 ? { cors: { origin: origins.includes('*') ? true : origins } } : {}),
+  });
+  attachSocket(io, engine, log, { ratePerMinute: config.server.rateLimitPerMinute, maxInFlight: 8 });
+
+  return {
+    httpServer,
+    io,
+    close: () =>
+      new Promise<void>((resolve) => {
+        engine.close();
+        io.close();
+        httpServer.closeAllConnections?.();
+        httpServer.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The answering engine the server runs: the current library (index + embedder), the answerer
+ * over it, and the watch that swaps in a new index when an ingest replaces it. Questions read
+ * the library once when they start, so a swap never fails a question in flight.
+ */
+import { unwatchFile, watchFile } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../lib/config.ts';
+import { currentVersion } from '../lib/index-store.ts';
+import { createAnswerer, type Answerer } from './rag/answer.ts';
+import type { Library } from './rag/library.ts';
+import type { Llm } from './rag/llm.ts';
+import { llmFrom, openLibrary } from './rag/setup.ts';
+
+export interface EngineEvents {
+  onReload?: (version: string) => void;
+  onReloadError?: (error: Error) => void;
+}
+
+export class Engine {
+  readonly answerer: Answerer;
+  private current: Library;
+  private watching = false;
+  private reloading: Promise<void> | undefined;
+
+  private constructor(
+    private readonly config: Config,
+    library: Library,
+    readonly llm: Llm | undefined,
+    private readonly events: EngineEvents,
+  ) {
+    this.current = library;
+    this.answerer = createAnswerer({ library: () => this.current, ...(llm ? { llm } : {}) });
+  }
+
+  static async open(config: Config, events: EngineEvents = {}, llm: Llm | undefined = llmFrom(config)): Promise<Engine> {
+    return new Engine(config, await openLibrary(config), llm, events);
+  }
+
+  get library(): Library {
+    return this.current;
+  }
+
+  /** Loads the index now current on disk, if it differs from the one in use. */
+  async reload(): Promise<void> {
+    this.reloading ??= (async () => {
+      try {
+        const version = await currentVersion(this.config.indexDir);
+        if (!version || version === this.current.index.version) return;
+        this.current = await openLibrary(this.config);
+        this.events.onReload?.(this.current.index.version);
+      } catch (error) {
+        this.events.onReloadError?.(error as Error);
+      } finally {
+        this.reloading = undefined;
+      }
+    })();
+    return this.reloading;
+  }
+
+  /** Polls the index's CURRENT pointer (a rename, which file watchers miss on some systems). */
+  watch(): void {
+    if (this.watching) return;
+    this.watching = true;
+    watchFile(join(this.config.indexDir, 'CURRENT'), { interval: this.config.server.indexPollMs, persistent: false }, () => {
+      void this.reload();
+    });
+  }
+
+  close(): void {
+    if (this.watching) unwatchFile(join(this.config.indexDir, 'CURRENT'));
+    this.watching = false;
+  }
+}

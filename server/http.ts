@@ -1,0 +1,114 @@
+/**
+ * The JSON API. Transport only: validate, call the engine, shape the reply.
+ *
+ *   POST /api/ask                          { question, history? } → the answer object
+ *   GET  /api/health                       ready, mode, model, index stats
+ *   GET  /api/docs                         the indexed papers
+ *   GET  /api/passages/:id                 one passage, with the references it cites
+ *   GET  /api/docs/:docId/references/:n    one entry of a paper's reference list
+ */
+import { Router, type Request, type Response } from 'express';
+import type { Chunk } from '../lib/types.ts';
+import type { Engine } from './engine.ts';
+import { ask } from './rag/answer.ts';
+import { referencesOf, citationFor } from './rag/cite.ts';
+import { AskRequest, describeIssue } from './schemas.ts';
+
+export function apiRouter(engine: Engine): Router {
+  const router = Router();
+
+  router.post('/ask', async (request: Request, response: Response) => {
+    const parsed = AskRequest.safeParse(request.body);
+    if (!parsed.success) {
+      response.status(400).json({ error: describeIssue(parsed.error) });
+      return;
+    }
+    const controller = new AbortController();
+    // A client that hangs up stops the work (an LLM call can take a while).
+    response.on('close', () => {
+      if (!response.writableFinished) controller.abort(new Error('client closed the connection'));
+    });
+    const answer = await ask(engine.answerer, parsed.data.question, { history: parsed.data.history ?? [], signal: controller.signal });
+    response.json(answer);
+  });
+
+  router.get('/health', (_request, response) => {
+    const { manifest, version } = engine.library.index;
+    response.json({
+      ready: true,
+      mode: engine.answerer.mode,
+      ...(engine.answerer.model ? { model: engine.answerer.model } : {}),
+      index: {
+        version,
+        builtAt: manifest.builtAt,
+        papers: manifest.counts.papers,
+        chunks: manifest.counts.chunks,
+        chunksByKind: manifest.counts.chunksByKind,
+        references: manifest.counts.references,
+        glossary: manifest.counts.glossary,
+        embedder: manifest.embedder.id,
+      },
+    });
+  });
+
+  router.get('/docs', (_request, response) => {
+    response.json({
+      docs: engine.library.index.papers.map((paper) => ({
+        docId: paper.docId,
+        title: paper.title,
+        source: paper.source,
+        format: paper.format,
+        ...(paper.pages !== undefined ? { pages: paper.pages } : {}),
+        chunks: paper.chunks.length,
+        references: paper.references.length,
+        glossary: paper.glossary.length,
+      })),
+    });
+  });
+
+  router.get('/passages/:id', (request, response) => {
+    const library = engine.library;
+    const chunk = library.index.chunkById.get(String(request.params.id));
+    if (!chunk) {
+      response.status(404).json({ error: `no passage with id ${JSON.stringify(String(request.params.id).slice(0, 64))}` });
+      return;
+    }
+    response.json(passageView(chunk, engine));
+  });
+
+  router.get('/docs/:docId/references/:n', (request, response) => {
+    const library = engine.library;
+    const docId = String(request.params.docId);
+    const n = Number(request.params.n);
+    if (!library.paper(docId)) {
+      response.status(404).json({ error: `no paper with id ${JSON.stringify(docId.slice(0, 64))}` });
+      return;
+    }
+    const reference = Number.isInteger(n) ? library.reference(docId, n) : undefined;
+    if (!reference) {
+      response.status(404).json({ error: `paper ${docId} has no reference ${JSON.stringify(String(request.params.n).slice(0, 16))}` });
+      return;
+    }
+    response.json({
+      ...reference,
+      citedBy: library.retriever.citingPassages(docId, n).map((chunk) => ({ passageId: chunk.id, section: chunk.section, kind: chunk.kind })),
+    });
+  });
+
+  router.use((_request, response) => {
+    response.status(404).json({ error: 'no such API endpoint' });
+  });
+  return router;
+}
+
+function passageView(chunk: Chunk, engine: Engine) {
+  const citation = citationFor(chunk, 0, chunk.refs);
+  const { n: _unused, ...passage } = citation;
+  return {
+    ...passage,
+    sectionPath: chunk.sectionPath,
+    span: chunk.span,
+    ...(chunk.table ? { table: chunk.table } : {}),
+    references: referencesOf([citation], engine.library),
+  };
+}

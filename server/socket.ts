@@ -1,0 +1,118 @@
+/**
+ * The Socket.IO protocol. Transport only.
+ *
+ *   client → server  ask     { id, question, history? }
+ *   client → server  cancel  { id }
+ *   server → client  answer:delta  { id, text }        text grows; deltas concatenate to the answer
+ *   server → client  answer:done   { id, ...answer }   the answer object
+ *   server → client  answer:error  { id, message }     invalid payload, cancelled, or failure
+ *
+ * Several questions may be in flight on one socket; each is told apart by its id.
+ */
+import type { Server, Socket } from 'socket.io';
+import type { Engine } from './engine.ts';
+import type { Logger } from './log.ts';
+import { describeIssue, SocketAsk, SocketCancel } from './schemas.ts';
+
+export interface SocketOptions {
+  /** Questions per minute per client address; 0 turns limiting off. */
+  ratePerMinute: number;
+  /** Questions in flight per socket. */
+  maxInFlight: number;
+}
+
+type Id = string | number;
+
+export function attachSocket(io: Server, engine: Engine, log: Logger, options: SocketOptions): void {
+  const limiter = new RateLimiter(options.ratePerMinute);
+  io.on('connection', (socket: Socket) => {
+    const inFlight = new Map<Id, AbortController>();
+    const address = socket.handshake.address;
+
+    socket.on('ask', async (payload: unknown, acknowledge?: unknown) => {
+      const ack = typeof acknowledge === 'function' ? (acknowledge as (reply: unknown) => void) : undefined;
+      const parsed = SocketAsk.safeParse(payload);
+      const id = idOf(payload);
+      if (!parsed.success) {
+        const message = describeIssue(parsed.error);
+        socket.emit('answer:error', { id, message });
+        ack?.({ ok: false, error: message });
+        return;
+      }
+      const request = parsed.data;
+      const refusal = inFlight.has(request.id)
+        ? `a question with id ${JSON.stringify(request.id)} is already in flight`
+        : inFlight.size >= options.maxInFlight
+          ? `too many questions in flight on this connection (at most ${options.maxInFlight})`
+          : !limiter.allow(address)
+            ? 'too many questions; wait a minute and try again'
+            : undefined;
+      if (refusal) {
+        socket.emit('answer:error', { id: request.id, message: refusal });
+        ack?.({ ok: false, error: refusal });
+        return;
+      }
+      ack?.({ ok: true, id: request.id });
+      const controller = new AbortController();
+      inFlight.set(request.id, controller);
+      const started = performance.now();
+      try {
+        for await (const event of engine.answerer.answer(request.question, { history: request.history ?? [], signal: controller.signal })) {
+          if (controller.signal.aborted) break;
+          if (event.type === 'answer-delta') socket.emit('answer:delta', { id: request.id, text: event.text });
+          else socket.emit('answer:done', { id: request.id, ...event.answer });
+        }
+        if (controller.signal.aborted) socket.emit('answer:error', { id: request.id, message: 'cancelled' });
+        log.info('socket ask', { ms: Math.round(performance.now() - started), chars: request.question.length, cancelled: controller.signal.aborted });
+      } catch (error) {
+        const message = controller.signal.aborted ? 'cancelled' : 'the answer failed; try again';
+        if (!controller.signal.aborted) log.error('socket ask failed', { error: (error as Error).message });
+        socket.emit('answer:error', { id: request.id, message });
+      } finally {
+        inFlight.delete(request.id);
+      }
+    });
+
+    socket.on('cancel', (payload: unknown) => {
+      const parsed = SocketCancel.safeParse(payload);
+      if (!parsed.success) {
+        socket.emit('answer:error', { id: idOf(payload), message: describeIssue(parsed.error) });
+        return;
+      }
+      inFlight.get(parsed.data.id)?.abort(new Error('cancelled'));
+    });
+
+    socket.on('disconnect', () => {
+      for (const controller of inFlight.values()) controller.abort(new Error('disconnected'));
+      inFlight.clear();
+    });
+  });
+}
+
+function idOf(payload: unknown): Id | null {
+  if (payload && typeof payload === 'object' && 'id' in payload) {
+    const id = (payload as { id: unknown }).id;
+    if (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) return id;
+  }
+  return null;
+}
+
+/** A sliding one-minute window per client address. */
+class RateLimiter {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(private readonly perMinute: number) {}
+
+  allow(key: string): boolean {
+    if (this.perMinute <= 0) return true;
+    const now = Date.now();
+    const recent = (this.hits.get(key) ?? []).filter((time) => now - time < 60_000);
+    if (recent.length >= this.perMinute) {
+      this.hits.set(key, recent);
+      return false;
+    }
+    recent.push(now);
+    this.hits.set(key, recent);
+    return true;
+  }
+}
