@@ -25,7 +25,7 @@ import {
 import { LexicalIndex } from '../lib/lexical.ts';
 import type { Chunk, ChunkKind, Embedder, Paper } from '../lib/types.ts';
 import { DEFAULT_CHUNKING, type ChunkingOptions } from './chunk.ts';
-import { loadSource, SourceError } from './load.ts';
+import { describeFsError, loadSource, SourceError } from './load.ts';
 import { parsePaper } from './parse/paper.ts';
 
 /**
@@ -309,7 +309,7 @@ async function scanCorpus(corpusDir: string): Promise<{ files: string[]; skipped
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      if (dir === corpusDir) throw new IndexError(`ingest: cannot read corpus directory ${corpusDir} (${reasonOf(error)})`);
+      if (dir === corpusDir) throw new IndexError(`ingest: cannot read the corpus directory ${corpusDir} (${describeFsError(error)})`);
       skipped.push(relative(corpusDir, dir));
       return;
     }
@@ -340,10 +340,7 @@ function uniqueDocId(source: string, used: Set<string>, previous?: string): stri
 
 function reasonOf(error: unknown): string {
   if (error instanceof SourceError) return error.message;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'cannot read: permission denied';
-  if (code === 'EISDIR') return 'is a directory';
+  if ((error as NodeJS.ErrnoException).code) return `cannot read: ${describeFsError(error)}`;
   const message = error instanceof Error ? error.message : String(error);
   return `unexpected error: ${message.split('\n')[0]}`;
 }
-

@@ -123,7 +123,8 @@ function preview(bytes: Buffer): string {
   return bytes.subarray(0, 12).toString('latin1').replace(/[^\x20-\x7e]/g, '?');
 }
 
-function describeFsError(error: unknown): string {
+/** A file-system error in a few words ("permission denied"). */
+export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'no such file';

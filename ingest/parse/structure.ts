@@ -154,14 +154,14 @@ function promoteUnnumberedHeadings(items: Item[]): void {
     const item = items[i]!;
     if (item.kind !== 'paragraph' || item.lines !== 1) continue;
     const text = item.text;
-    if (text.length > 60 || text.split(/\s+/).length > 8 || /[.,;:]$/.test(text) || !/^[A-Z]/.test(text)) continue;
-    if (/\(\d/.test(text) || /^\d/.test(text)) continue;
+    if (text.length > 120 || /[.,;:]$/.test(text) || !/^[A-Z]/.test(text)) continue;
     const next = nextContent(items, i + 1);
     const previous = previousContent(items, i - 1);
     if (next?.kind === 'figure' || previous?.kind === 'figure') {
       items[i] = { kind: 'skip' };
       continue;
     }
+    if (text.length > 60 || text.split(/\s+/).length > 8 || /\(\d/.test(text) || /^\d/.test(text)) continue;
     if (next?.kind === 'paragraph' && (!/^[a-z]/.test(next.text) || /^[A-Z]{4,}$/.test(text))) {
       items[i] = { kind: 'heading', text, level: 1, span: item.span };
     }

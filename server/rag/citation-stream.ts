@@ -50,8 +50,10 @@ export class CitationGuard {
         continue;
       }
       if (!final && MAYBE_MARKER.test(rest) && rest.length < 24) {
-        out += before;
-        this.pending = rest;
+        // Hold the space before it too: if the marker turns out invalid, so does the space.
+        const space = /\s*$/.exec(before)![0];
+        out += before.slice(0, before.length - space.length);
+        this.pending = space + rest;
         return out;
       }
       if (final && MAYBE_MARKER.test(rest)) {

@@ -40,9 +40,9 @@ export function createLlm(config: LlmConfig): Llm {
     model: config.model,
     apiKey: config.apiKey,
     temperature: 0,
+    // A failed call falls back to the offline answer at once; retrying would only delay it.
     maxRetries: 0,
     timeout: config.timeoutMs,
-    streaming: true,
     ...(config.baseURL ? { configuration: { baseURL: config.baseURL } } : {}),
   });
   return {

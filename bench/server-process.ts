@@ -1,0 +1,112 @@
+/**
+ * The real server as a separate process: `server/main.ts` under Node with tsx's loader (what
+ * `npm start` runs, minus the npm and tsx wrapper processes, so the pid measured is the
+ * server's own). Port 0 picks a free port; the address is read from the line it prints.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** From spawn to the "serving … at http://…" line. */
+  listeningMs: number;
+  /** `performance.now()` when the process was spawned. */
+  spawnedAt: number;
+  rssBytes(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  repo: string;
+  env: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Node's own arguments to run a TypeScript file of the repository. */
+export function tsxArguments(file: string): string[] {
+  return ['--import', import.meta.resolve('tsx'), file];
+}
+
+export async function startServer(options: ServerOptions): Promise<ServerProcess> {
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, tsxArguments(join(options.repo, 'server', 'main.ts')), {
+    cwd: options.repo,
+    env: { ...process.env, ...options.env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await waitForAddress(child, options.timeoutMs ?? 60_000);
+  const listeningMs = performance.now() - spawnedAt;
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    listeningMs,
+    spawnedAt,
+    rssBytes: () => residentBytes(pid),
+    stop: () => stopProcess(child),
+  };
+}
+
+function waitForAddress(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    let settled = false;
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited with ${signal ?? `code ${code}`}`);
+    const onError = (error: Error) => fail(error.message);
+    const timer = setTimeout(() => fail(`no address after ${timeoutMs} ms`), timeoutMs);
+    const done = () => {
+      settled = true;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.off('error', onError);
+    };
+    const fail = (why: string) => {
+      if (settled) return;
+      done();
+      child.kill('SIGKILL');
+      reject(new Error(`bench: the server did not start (${why}); its stderr:\n${output.slice(-2_000)}`));
+    };
+    child.stderr!.setEncoding('utf8');
+    // Keep reading after the address too: a full pipe would block the server.
+    child.stderr!.on('data', (text: string) => {
+      if (settled) return;
+      output += text;
+      const match = /at (http:\/\/[^\s/]+)\/?\s*$/m.exec(output);
+      if (match) {
+        done();
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
+}
+
+/** SIGTERM, then SIGKILL if the server has not closed within 8 s. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 8_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Resident memory of a process: VmRSS from /proc, or `ps` where there is no /proc. */
+export async function residentBytes(pid: number): Promise<number> {
+  try {
+    const status = await readFile(join('/proc', String(pid), 'status'), 'utf8');
+    const kilobytes = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    if (kilobytes) return Number(kilobytes) * 1024;
+  } catch {
+    // No /proc (macOS): fall back to ps.
+  }
+  const { stdout } = await promisify(execFile)('ps', ['-o', 'rss=', '-p', String(pid)]);
+  return Number(stdout.trim()) * 1024;
+}

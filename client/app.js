@@ -1,0 +1,362 @@
+/**
+ * The chat page: the conversation, the question box and the answers streaming in. Each
+ * question is an exchange; its answer grows from `answer:delta` events and is re-rendered from
+ * `answer:done`, which is authoritative. History for follow-ups comes from finished exchanges.
+ */
+import { streamablePrefix, withoutMarkers } from './answer-text.js';
+import { connect, getJson } from './connection.js';
+import { createPanel } from './panel.js';
+import { fillAnswerText, h, metaText, sourcesSection } from './render.js';
+
+/**
+ * @typedef {import('./render.js').Answer} Answer
+ * @typedef {import('./render.js').Citation} Citation
+ * @typedef {import('./connection.js').ChatTurn} ChatTurn
+ * @typedef {import('./connection.js').ConnectionStatus} ConnectionStatus
+ * @typedef {'answering' | 'done' | 'abstained' | 'stopped' | 'error'} ExchangeState
+ * @typedef {{
+ *   id: string, question: string, history: ChatTurn[], text: string, state: ExchangeState,
+ *   answer?: Answer, error?: string, stopping: boolean,
+ *   view: { root: HTMLElement, article: HTMLElement, badge: HTMLElement, text: HTMLElement, extra: HTMLElement },
+ * }} Exchange
+ */
+
+/** How many turns (one question or one answer each) a follow-up carries. */
+const HISTORY_TURNS = 6;
+/** The server refuses longer turns. */
+const MAX_TURN_CHARS = 8_000;
+
+/**
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @returns {T}
+ */
+function byId(id) {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`client: the page has no #${id}`);
+  return /** @type {T} */ (element);
+}
+
+const ui = {
+  layout: byId('layout'),
+  connection: byId('connection'),
+  connectionText: byId('connection-text'),
+  mode: byId('mode'),
+  newChat: /** @type {HTMLButtonElement} */ (byId('new-chat')),
+  conversation: byId('conversation'),
+  welcome: byId('welcome'),
+  library: byId('library'),
+  messages: byId('messages'),
+  composer: /** @type {HTMLFormElement} */ (byId('composer')),
+  question: /** @type {HTMLTextAreaElement} */ (byId('question')),
+  send: /** @type {HTMLButtonElement} */ (byId('send')),
+  stop: /** @type {HTMLButtonElement} */ (byId('stop')),
+};
+
+const panel = createPanel({
+  panel: byId('panel'),
+  title: byId('panel-title'),
+  body: byId('panel-body'),
+  close: /** @type {HTMLButtonElement} */ (byId('panel-close')),
+  layout: ui.layout,
+});
+
+const state = {
+  connected: false,
+  /** @type {Exchange[]} */
+  exchanges: [],
+  /** @type {Map<string, Exchange>} */
+  inFlight: new Map(),
+  nextId: 1,
+};
+
+const CONNECTION_TEXT = /** @type {Record<ConnectionStatus, string>} */ ({
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  unavailable: 'Server unreachable',
+});
+
+/** Unique per page load; crypto.randomUUID needs a secure context, which plain http on a LAN is not. */
+const SESSION = Math.random().toString(36).slice(2, 8);
+
+const connection = connect({
+  onStatus: showConnection,
+  onDelta(id, text) {
+    const exchange = state.inFlight.get(id);
+    if (!exchange) return;
+    exchange.text += text;
+    renderStreaming(exchange);
+  },
+  onDone(id, answer) {
+    const exchange = state.inFlight.get(id);
+    if (!exchange) return;
+    state.inFlight.delete(id);
+    exchange.answer = answer;
+    exchange.state = answer.abstained ? 'abstained' : 'done';
+    renderFinished(exchange);
+  },
+  onError(id, message) {
+    const exchange = state.inFlight.get(id);
+    if (!exchange) return;
+    state.inFlight.delete(id);
+    exchange.state = message === 'cancelled' ? 'stopped' : 'error';
+    exchange.error = message;
+    renderFinished(exchange);
+  },
+  onLost() {
+    for (const [id, exchange] of state.inFlight) {
+      state.inFlight.delete(id);
+      exchange.state = 'error';
+      exchange.error = 'the connection to the server was lost';
+      renderFinished(exchange);
+    }
+  },
+});
+
+// ---- Connection and mode -------------------------------------------------------------------
+
+
+/**
+ * @param {ConnectionStatus} status
+ * @param {string} [detail]
+ */
+function showConnection(status, detail) {
+  const wasConnected = state.connected;
+  state.connected = status === 'connected';
+  ui.connection.dataset.state = status;
+  ui.connectionText.textContent = CONNECTION_TEXT[status];
+  ui.connection.title = detail ? `${CONNECTION_TEXT[status]}: ${detail}` : CONNECTION_TEXT[status];
+  if (state.connected && !wasConnected) void loadHealth();
+  updateComposer();
+}
+
+async function loadHealth() {
+  try {
+    const health = await getJson('/api/health');
+    const llm = health.mode === 'llm';
+    ui.mode.dataset.mode = llm ? 'llm' : 'extractive';
+    ui.mode.textContent = llm ? `LLM · ${String(health.model ?? 'unknown model')}` : 'Offline · extractive';
+    ui.mode.title = llm
+      ? `Answers are written by ${String(health.model ?? 'a language model')} from the retrieved passages`
+      : 'Answers are assembled from sentences of the papers; no language model is used';
+    const papers = Number(health.index?.papers ?? 0);
+    const chunks = Number(health.index?.chunks ?? 0);
+    ui.library.textContent = `${papers.toLocaleString('en')} ${papers === 1 ? 'paper' : 'papers'} indexed (${chunks.toLocaleString('en')} passages).`;
+  } catch (error) {
+    ui.mode.dataset.mode = 'unknown';
+    ui.mode.textContent = 'Mode unknown';
+    ui.mode.title = `Could not read /api/health: ${/** @type {Error} */ (error).message}`;
+  }
+  try {
+    const { docs } = await getJson('/api/docs');
+    if (Array.isArray(docs) && docs.length > 0) {
+      const titles = docs.slice(0, 3).map((doc) => String(doc.title));
+      ui.library.textContent += ` ${titles.join('; ')}${docs.length > 3 ? '; …' : ''}`;
+    }
+  } catch {
+    // The paper list is a nicety; the count above is enough.
+  }
+}
+
+// ---- Asking --------------------------------------------------------------------------------
+
+/** The conversation so far, as the server takes it: finished exchanges, last turns only. */
+function historyForNext() {
+  /** @type {ChatTurn[]} */
+  const turns = [];
+  for (const exchange of state.exchanges) {
+    if (!exchange.answer) continue;
+    turns.push({ role: 'user', content: exchange.question.slice(0, MAX_TURN_CHARS) });
+    turns.push({ role: 'assistant', content: withoutMarkers(exchange.answer.answer).slice(0, MAX_TURN_CHARS) });
+  }
+  return turns.slice(-HISTORY_TURNS);
+}
+
+/**
+ * Sends a question. A retry of the latest exchange runs in place, with the history it had.
+ * @param {string} question
+ * @param {Exchange} [retrying]
+ */
+function ask(question, retrying) {
+  const text = question.trim();
+  if (!text || !state.connected || state.inFlight.size > 0) return;
+  const inPlace = retrying && retrying === state.exchanges.at(-1);
+  const exchange = inPlace ? retrying : createExchange(text, historyForNext());
+  exchange.id = `q-${SESSION}-${state.nextId++}`;
+  exchange.text = '';
+  exchange.state = 'answering';
+  exchange.stopping = false;
+  delete exchange.answer;
+  delete exchange.error;
+  state.inFlight.set(exchange.id, exchange);
+  renderStreaming(exchange);
+  exchange.view.extra.replaceChildren();
+  connection.ask(exchange.id, exchange.question, exchange.history);
+  updateComposer();
+  scrollToEnd(true);
+}
+
+/**
+ * @param {string} question
+ * @param {ChatTurn[]} history
+ * @returns {Exchange}
+ */
+function createExchange(question, history) {
+  const badge = h('p', { className: 'answer-badge' });
+  badge.hidden = true;
+  const text = h('div', { className: 'answer-text', attrs: { 'aria-live': 'polite', 'aria-busy': 'true' } });
+  const extra = h('div', { className: 'answer-extra' });
+  const article = h('article', { className: 'message assistant', attrs: { 'aria-label': 'Answer', 'data-state': 'answering' } }, [badge, text, extra]);
+  const root = h('li', { className: 'exchange' }, [
+    h('div', { className: 'message user', attrs: { 'aria-label': 'Your question' } }, [h('p', { className: 'message-text', text: question })]),
+    article,
+  ]);
+  ui.messages.append(root);
+  ui.welcome.hidden = true;
+  /** @type {Exchange} */
+  const exchange = { id: '', question, history, text: '', state: 'answering', stopping: false, view: { root, article, badge, text, extra } };
+  state.exchanges.push(exchange);
+  return exchange;
+}
+
+function stopAll() {
+  for (const exchange of state.inFlight.values()) {
+    exchange.stopping = true;
+    connection.cancel(exchange.id);
+  }
+  ui.stop.disabled = true;
+}
+
+function newChat() {
+  for (const exchange of state.inFlight.values()) connection.cancel(exchange.id);
+  state.inFlight.clear();
+  state.exchanges = [];
+  ui.messages.replaceChildren();
+  ui.welcome.hidden = false;
+  panel.hide({ restoreFocus: false });
+  ui.question.value = '';
+  resizeQuestion();
+  updateComposer();
+  ui.question.focus();
+}
+
+// ---- Rendering -----------------------------------------------------------------------------
+
+/** @param {Exchange} exchange */
+function renderStreaming(exchange) {
+  const { article, badge, text } = exchange.view;
+  article.dataset.state = 'answering';
+  text.setAttribute('aria-busy', 'true');
+  badge.hidden = true;
+  fillAnswerText(text, streamablePrefix(exchange.text), null, openCitation(exchange));
+  scrollToEnd(false);
+}
+
+/** @param {Exchange} exchange */
+function renderFinished(exchange) {
+  const { article, badge, text, extra } = exchange.view;
+  const answer = exchange.answer;
+  article.dataset.state = exchange.state;
+  text.setAttribute('aria-busy', 'false');
+  const badges = /** @type {Record<ExchangeState, string>} */ ({ abstained: 'Not in the papers', stopped: 'Stopped', error: 'Not answered' });
+  badge.textContent = badges[exchange.state] ?? '';
+  badge.hidden = !badge.textContent;
+  if (answer) {
+    const byN = new Map(answer.citations.map((citation) => [citation.n, citation]));
+    fillAnswerText(text, answer.answer, byN, openCitation(exchange));
+  } else {
+    // What streamed before a stop or an error stays visible; its markers cannot be opened.
+    fillAnswerText(text, streamablePrefix(exchange.text), null, openCitation(exchange));
+  }
+  extra.replaceChildren(
+    ...[
+      answer?.notice ? h('p', { className: 'notice', attrs: { role: 'note' }, text: answer.notice }) : null,
+      answer ? sourcesSection(answer, openCitation(exchange)) : null,
+      exchange.error !== undefined ? failure(exchange) : null,
+      answer ? h('p', { className: 'answer-meta', text: metaText(answer) }) : null,
+    ].filter((node) => node !== null),
+  );
+  updateComposer();
+  scrollToEnd(false);
+}
+
+/** @param {Exchange} exchange */
+function failure(exchange) {
+  const message = exchange.state === 'stopped' ? 'You stopped this answer.' : `Something went wrong: ${exchange.error}.`;
+  const retry = h('button', { className: 'button button-quiet retry', text: 'Retry', attrs: { type: 'button' } });
+  retry.addEventListener('click', () => ask(exchange.question, exchange));
+  return h('div', { className: 'failure', attrs: { role: exchange.state === 'error' ? 'alert' : 'status' } }, [h('p', { text: message }), retry]);
+}
+
+/**
+ * @param {Exchange} exchange
+ * @returns {(citation: Citation, trigger: HTMLElement) => void}
+ */
+function openCitation(exchange) {
+  return (citation, trigger) => panel.open(citation, exchange.answer?.references ?? [], trigger);
+}
+
+function updateComposer() {
+  const busy = state.inFlight.size > 0;
+  ui.send.hidden = busy;
+  ui.stop.hidden = !busy;
+  ui.stop.disabled = busy && [...state.inFlight.values()].every((exchange) => exchange.stopping);
+  ui.send.disabled = !state.connected || ui.question.value.trim().length === 0;
+  for (const button of document.querySelectorAll('.example, .retry')) {
+    /** @type {HTMLButtonElement} */ (button).disabled = !state.connected || busy;
+  }
+}
+
+/** @param {boolean} force scroll even if the reader has scrolled up */
+function scrollToEnd(force) {
+  const box = ui.conversation;
+  const nearEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
+  if (force || nearEnd) box.scrollTop = box.scrollHeight;
+}
+
+// The CSS sizes the box to its text where `field-sizing` is supported; elsewhere, do it here.
+const sizesItself = typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content');
+function resizeQuestion() {
+  if (sizesItself) return;
+  ui.question.style.height = 'auto';
+  ui.question.style.height = `${Math.min(ui.question.scrollHeight, 200)}px`;
+}
+
+// ---- Events --------------------------------------------------------------------------------
+
+ui.composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (!state.connected || state.inFlight.size > 0 || !ui.question.value.trim()) return;
+  const question = ui.question.value;
+  ui.question.value = '';
+  resizeQuestion();
+  ask(question);
+});
+
+ui.question.addEventListener('keydown', (event) => {
+  // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is neither.
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    ui.composer.requestSubmit();
+  }
+});
+ui.question.addEventListener('input', () => {
+  resizeQuestion();
+  updateComposer();
+});
+
+ui.stop.addEventListener('click', () => {
+  stopAll();
+  ui.question.focus();
+});
+ui.newChat.addEventListener('click', newChat);
+
+for (const button of document.querySelectorAll('.example')) {
+  button.addEventListener('click', () => {
+    ask(button.textContent ?? '');
+    ui.question.focus();
+  });
+}
+
+updateComposer();

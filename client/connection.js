@@ -1,0 +1,129 @@
+/**
+ * The link to the server: Socket.IO for questions and streamed answers, fetch for the rest.
+ * Payloads from the server are checked before they reach the page, as the server checks ours.
+ */
+
+/**
+ * @typedef {'connecting' | 'connected' | 'reconnecting' | 'unavailable'} ConnectionStatus
+ * @typedef {{ role: 'user' | 'assistant', content: string }} ChatTurn
+ * @typedef {{
+ *   onStatus: (status: ConnectionStatus, detail?: string) => void,
+ *   onDelta: (id: string, text: string) => void,
+ *   onDone: (id: string, answer: import('./render.js').Answer) => void,
+ *   onError: (id: string, message: string) => void,
+ *   onLost: () => void,
+ * }} Handlers
+ * @typedef {{ ask: (id: string, question: string, history: ChatTurn[]) => void,
+ *   cancel: (id: string) => void }} Connection
+ */
+
+/**
+ * Connects to the server that served the page.
+ * @param {Handlers} handlers
+ * @returns {Connection}
+ */
+export function connect(handlers) {
+  /** @type {any} */
+  const io = /** @type {any} */ (globalThis).io;
+  if (typeof io !== 'function') {
+    handlers.onStatus('unavailable', 'the Socket.IO client did not load; reload the page');
+    return { ask: (id) => handlers.onError(id, 'not connected to the server'), cancel: () => {} };
+  }
+  const socket = io({ reconnectionDelayMax: 5_000 });
+  handlers.onStatus('connecting');
+
+  socket.on('connect', () => handlers.onStatus('connected'));
+  socket.on('disconnect', (/** @type {string} */ reason) => {
+    handlers.onLost();
+    handlers.onStatus('reconnecting');
+    // The client only reconnects by itself when the server did not hang up on purpose.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500);
+  });
+  socket.on('connect_error', () => {
+    handlers.onStatus(socket.active ? 'reconnecting' : 'unavailable', 'cannot reach the server');
+  });
+
+  socket.on('answer:delta', (/** @type {unknown} */ payload) => {
+    const id = idOf(payload);
+    const text = /** @type {{ text?: unknown }} */ (payload).text;
+    if (id !== undefined && typeof text === 'string') handlers.onDelta(id, text);
+  });
+  socket.on('answer:done', (/** @type {unknown} */ payload) => {
+    const id = idOf(payload);
+    if (id !== undefined && isAnswer(payload)) handlers.onDone(id, payload);
+    else if (id !== undefined) handlers.onError(id, 'the server sent an answer this page cannot read');
+  });
+  socket.on('answer:error', (/** @type {unknown} */ payload) => {
+    const id = idOf(payload);
+    const message = /** @type {{ message?: unknown }} */ (payload).message;
+    if (id !== undefined) handlers.onError(id, typeof message === 'string' ? message : 'the answer failed');
+  });
+
+  return {
+    ask: (id, question, history) => socket.emit('ask', { id, question, history }),
+    cancel: (id) => socket.emit('cancel', { id }),
+  };
+}
+
+/**
+ * @param {unknown} payload
+ * @returns {string | undefined}
+ */
+function idOf(payload) {
+  if (!payload || typeof payload !== 'object') return undefined;
+  const id = /** @type {{ id?: unknown }} */ (payload).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is import('./render.js').Answer}
+ */
+function isAnswer(value) {
+  if (!value || typeof value !== 'object') return false;
+  const answer = /** @type {Record<string, unknown>} */ (value);
+  return (
+    typeof answer.answer === 'string' &&
+    typeof answer.abstained === 'boolean' &&
+    Array.isArray(answer.citations) &&
+    answer.citations.every(isCitation) &&
+    Array.isArray(answer.references) &&
+    answer.references.every(isReference) &&
+    (answer.notice === undefined || typeof answer.notice === 'string')
+  );
+}
+
+/** @param {unknown} value */
+function isCitation(value) {
+  if (!value || typeof value !== 'object') return false;
+  const citation = /** @type {Record<string, unknown>} */ (value);
+  return (
+    Number.isInteger(citation.n) &&
+    typeof citation.passageId === 'string' &&
+    typeof citation.docTitle === 'string' &&
+    typeof citation.section === 'string' &&
+    typeof citation.text === 'string' &&
+    Array.isArray(citation.refs)
+  );
+}
+
+/** @param {unknown} value */
+function isReference(value) {
+  if (!value || typeof value !== 'object') return false;
+  const reference = /** @type {Record<string, unknown>} */ (value);
+  return Number.isInteger(reference.n) && typeof reference.title === 'string' && Array.isArray(reference.authors);
+}
+
+/**
+ * GET a JSON endpoint of the API.
+ * @param {string} path e.g. "/api/health"
+ * @returns {Promise<any>}
+ */
+export async function getJson(path) {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(typeof body.error === 'string' ? body.error : `${path} answered ${response.status}`);
+  }
+  return response.json();
+}

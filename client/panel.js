@@ -1,0 +1,87 @@
+/**
+ * The source panel: the cited passage, where it sits in its paper, and the paper's own
+ * references it cites. A side column on wide screens, a full-width drawer on phones. Opening
+ * moves focus into it; Escape or the close button returns focus to the citation that opened it.
+ */
+import { getJson } from './connection.js';
+import { h, passageFromCitation, passageView } from './render.js';
+
+/**
+ * @typedef {import('./render.js').Citation} Citation
+ * @typedef {import('./render.js').CitedReference} CitedReference
+ * @typedef {import('./render.js').Passage} Passage
+ */
+
+/**
+ * @param {{ panel: HTMLElement, title: HTMLElement, body: HTMLElement, close: HTMLButtonElement,
+ *   layout: HTMLElement }} elements
+ */
+export function createPanel({ panel, title, body, close, layout }) {
+  /** @type {Map<string, Promise<Passage>>} */
+  const passages = new Map();
+  /** @type {HTMLElement | null} */
+  let trigger = null;
+  /** @type {string | null} */
+  let showing = null;
+
+  /** @param {string} id */
+  function fetchPassage(id) {
+    let pending = passages.get(id);
+    if (!pending) {
+      pending = getJson(`/api/passages/${encodeURIComponent(id)}`);
+      passages.set(id, pending);
+      // A failed fetch is not cached: the next click tries again.
+      pending.catch(() => passages.delete(id));
+    }
+    return pending;
+  }
+
+  /**
+   * Shows a citation's passage at once from the answer, then the server's fuller view
+   * (section path, table cells) when it arrives.
+   * @param {Citation} citation
+   * @param {CitedReference[]} references the answer's references
+   * @param {HTMLElement} opener
+   */
+  function open(citation, references, opener) {
+    trigger = opener;
+    showing = citation.passageId;
+    title.textContent = `Source ${citation.n}`;
+    body.replaceChildren(passageView(passageFromCitation(citation, references)));
+    body.scrollTop = 0;
+    panel.hidden = false;
+    layout.classList.add('panel-open');
+    close.focus();
+    fetchPassage(citation.passageId).then(
+      (passage) => {
+        // Not if the reader moved on, or is reading inside the panel body (focus would be lost).
+        if (showing !== citation.passageId || body.contains(document.activeElement)) return;
+        body.replaceChildren(passageView(passage));
+      },
+      (/** @type {Error} */ error) => {
+        if (showing !== citation.passageId) return;
+        body.append(h('p', { className: 'muted', text: `Could not load the full passage (${error.message}).` }));
+      },
+    );
+  }
+
+  /** @param {{ restoreFocus?: boolean }} [options] */
+  function hide({ restoreFocus = true } = {}) {
+    if (panel.hidden) return;
+    panel.hidden = true;
+    layout.classList.remove('panel-open');
+    showing = null;
+    if (restoreFocus && trigger && trigger.isConnected) trigger.focus();
+    trigger = null;
+  }
+
+  close.addEventListener('click', () => hide());
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !panel.hidden) {
+      event.preventDefault();
+      hide();
+    }
+  });
+
+  return { open, hide, isOpen: () => !panel.hidden };
+}

@@ -1,0 +1,184 @@
+/**
+ * `npm run eval`: runs a question set against the library (offline by default), the LLM
+ * answerer, or a running server; prints the summary and the failures; writes the results JSON
+ * and the HTML report. The only file of eval/ that reads the environment or argv.
+ */
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../lib/config.ts';
+import { llmFrom, openLibrary } from '../server/rag/setup.ts';
+import { compareRuns } from './compare.ts';
+import { InputError } from './errors.ts';
+import { createLlmJudge, type Judge } from './judge.ts';
+import { loadQuestions, type EvalQuestion } from './questions.ts';
+import { renderHtmlReport } from './report-html.ts';
+import { formatComparison, formatFailures, formatSummaryTable, formatThresholdChecks } from './report-text.ts';
+import { readResults, writeResults } from './results-file.ts';
+import { runEval, type EvalRun } from './run.ts';
+import { libraryTarget, serverTarget, type AnswerTarget } from './targets.ts';
+import { checkThresholds, loadThresholds } from './thresholds.ts';
+
+const EVAL_DIR = import.meta.dirname;
+
+const HELP = `Usage: npm run eval -- [options]
+
+Runs the answer-accuracy suite: asks every question of a set, checks the answers' facts,
+citations, retrieval, abstention and latency, prints a summary by category and the failing
+questions, and writes eval/results/<date>-<mode>.json and .html. See eval/README.md.
+
+Options:
+  --set FILE        question set (default: eval/questions.jsonl)
+  --mode MODE       offline (default): extractive answers from the local index, LLM off
+                    llm: answers written by the configured LLM (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL)
+  --url URL         measure a running server (POST URL/api/ask) instead of the library;
+                    retrieval metrics are then n/a
+  --compare FILE    a previous results .json: print newly passing/failing questions and metric changes
+  --judge           also ask the configured LLM to grade each answer (an extra column; the
+                    deterministic checks still decide)
+  --json            print the summary as JSON on stdout (the report files are still written)
+  --out DIR         where to write results (default: eval/results)
+  --limit N         only the first N questions
+  --thresholds FILE thresholds to check the run against (default: eval/thresholds.json)
+  -h, --help        show this help
+
+Exit status: 0 when the run completed (even below thresholds; the vitest gate enforces them),
+1 when a question could not be asked (server or LLM errors), 2 on bad input.`;
+
+
+interface Options {
+  set: string;
+  mode: 'offline' | 'llm';
+  url?: string;
+  compare?: string;
+  judge: boolean;
+  json: boolean;
+  out: string;
+  limit?: number;
+  thresholds: string;
+}
+
+function parseOptions(argv: string[]): Options | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        set: { type: 'string' },
+        mode: { type: 'string' },
+        url: { type: 'string' },
+        compare: { type: 'string' },
+        judge: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        limit: { type: 'string' },
+        thresholds: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new InputError(`eval: ${(error as Error).message} (see --help)`);
+  }
+  const { values } = parsed;
+  if (values.help) return 'help';
+  if (values.mode !== undefined && values.mode !== 'offline' && values.mode !== 'llm') throw new InputError(`eval: --mode must be offline or llm, got "${values.mode}"`);
+  if (values.mode !== undefined && values.url !== undefined) throw new InputError('eval: --mode and --url exclude each other: a server answers in the mode it was started with');
+  if (values.url !== undefined && !/^https?:\/\/[^/]+/.test(values.url)) throw new InputError(`eval: --url must look like http://127.0.0.1:3000, got "${values.url}"`);
+  let limit: number | undefined;
+  if (values.limit !== undefined) {
+    limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new InputError(`eval: --limit must be a positive whole number, got "${values.limit}"`);
+  }
+  return {
+    set: values.set ?? resolve(EVAL_DIR, 'questions.jsonl'),
+    mode: values.mode === 'llm' ? 'llm' : 'offline',
+    ...(values.url !== undefined ? { url: values.url } : {}),
+    ...(values.compare !== undefined ? { compare: values.compare } : {}),
+    judge: values.judge,
+    json: values.json,
+    out: values.out ?? resolve(EVAL_DIR, 'results'),
+    ...(limit !== undefined ? { limit } : {}),
+    thresholds: values.thresholds ?? resolve(EVAL_DIR, 'thresholds.json'),
+  };
+}
+
+const NEEDS_LLM = 'set OPENAI_API_KEY (and OPENAI_BASE_URL, OPENAI_MODEL for another OpenAI-compatible server), and do not set PAPERCHAT_LLM=off';
+
+function readConfig(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new InputError(error.message);
+    throw error;
+  }
+}
+
+async function createTarget(options: Options, env: Record<string, string | undefined>): Promise<AnswerTarget> {
+  if (options.url) return serverTarget(options.url);
+  if (options.mode === 'llm') {
+    const config = readConfig(env);
+    const llm = llmFrom(config);
+    if (!llm) throw new InputError(`eval: --mode llm needs an LLM: ${NEEDS_LLM}`);
+    return libraryTarget(await openLibrary(config), llm);
+  }
+  return libraryTarget(await openLibrary(readConfig({ ...env, PAPERCHAT_LLM: 'off' })));
+}
+
+function createJudge(options: Options, env: Record<string, string | undefined>): Judge | undefined {
+  if (!options.judge) return undefined;
+  const llm = readConfig(env).llm;
+  if (!llm) throw new InputError(`eval: --judge needs an LLM: ${NEEDS_LLM}`);
+  return createLlmJudge(llm);
+}
+
+async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const options = parseOptions(argv);
+  if (options === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  let questions: EvalQuestion[] = await loadQuestions(options.set);
+  if (options.limit !== undefined) questions = questions.slice(0, options.limit);
+  // Read everything that can be wrong before spending minutes on the run.
+  const previous = options.compare ? await readResults(options.compare) : undefined;
+  const thresholds = await loadThresholds(options.thresholds);
+  const judge = createJudge(options, env);
+  const target = await createTarget(options, env);
+
+  const progress = process.stderr.isTTY
+    ? (done: number, total: number) => process.stderr.write(`\reval: ${done}/${total}${done === total ? '\n' : ''}`)
+    : undefined;
+  const run: EvalRun = await runEval(questions, target, { set: relative(process.cwd(), options.set) || options.set, ...(judge ? { judge } : {}), ...(progress ? { onProgress: progress } : {}) });
+
+  const checks = checkThresholds(run.summary.overall, thresholds);
+  const comparison = previous ? compareRuns(previous, run) : undefined;
+  const paths = await writeResults(run, renderHtmlReport({ run, thresholds: checks, ...(comparison ? { comparison } : {}) }), options.out);
+
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ meta: run.meta, summary: run.summary }, null, 2)}\n`);
+  } else {
+    const sections = [
+      `PaperChat eval: ${run.meta.questions} questions, mode ${run.meta.mode}, ${(run.meta.durationMs / 1000).toFixed(1)} s`,
+      formatSummaryTable(run.summary),
+      formatFailures(run.results),
+      ...(comparison && previous ? [formatComparison(comparison, previous)] : []),
+      formatThresholdChecks(checks),
+    ];
+    process.stdout.write(`${sections.join('\n\n')}\n`);
+  }
+  process.stderr.write(`eval: wrote ${relative(process.cwd(), paths.json)} and ${relative(process.cwd(), paths.html)}\n`);
+  const errors = run.summary.overall.errors;
+  if (errors > 0) process.stderr.write(`eval: ${errors} question(s) could not be asked; see "error:" in the failures\n`);
+  return errors > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${/^(eval|index|config|embeddings):/.test(message) ? '' : 'eval: '}${message.split('\n')[0]}\n`);
+    process.exitCode = error instanceof InputError ? 2 : 1;
+  },
+);

@@ -1,0 +1,31 @@
+/** Small statistics over lists of numbers; every function returns undefined for no data. */
+
+export function mean(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/**
+ * The p-th percentile (0 ≤ p ≤ 100), interpolating linearly between the closest ranks (the
+ * default of NumPy and spreadsheets), so p50 of [1, 2, 3, 4] is 2.5.
+ */
+export function percentile(values: number[], p: number): number | undefined {
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile: p must be within 0..100, got ${p}`);
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = ((sorted.length - 1) * p) / 100;
+  const below = Math.floor(position);
+  const above = Math.ceil(position);
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
+}
+
+/** Counts per bin for a histogram: `count` equal bins from the minimum to the maximum. */
+export function histogram(values: number[], count: number): { from: number; to: number; count: number }[] {
+  if (values.length === 0 || count < 1) return [];
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const width = high > low ? (high - low) / count : 1;
+  const bins = Array.from({ length: count }, (_, i) => ({ from: low + i * width, to: low + (i + 1) * width, count: 0 }));
+  for (const value of values) bins[Math.min(count - 1, Math.floor((value - low) / width))]!.count += 1;
+  return bins;
+}

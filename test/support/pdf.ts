@@ -1,0 +1,44 @@
+/**
+ * Test PDFs made with pdfkit: a small two-page paper with headings, a paragraph split by the
+ * page break, citations and a numbered reference list; also an encrypted one.
+ */
+import PDFDocument from 'pdfkit';
+
+export interface PdfOptions {
+  /** Encrypt with this user password. */
+  password?: string;
+}
+
+export function makePaperPdf(options: PdfOptions = {}): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 60,
+    info: { Title: 'Vaccines against HER2 in a test paper' },
+    ...(options.password ? { userPassword: options.password, ownerPassword: `${options.password}-owner`, pdfVersion: '1.7' as const } : {}),
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  doc.fontSize(18).text('Vaccines against HER2 in a test paper');
+  doc.moveDown();
+  doc.fontSize(13).text('1 Introduction');
+  doc.moveDown(0.5);
+  doc.fontSize(10).text('Peptide vaccines train the immune system to recognise HER2 on tumour cells (1). The HER-Vaxx vaccine (HV) raised antibody levels in most patients and the effect lasted for months after the last dose (2, 3).');
+  doc.moveDown();
+  doc.text('Dendritic cell vaccines are loaded with HER2 peptides outside the body and infused back, a process that takes about two weeks from');
+  doc.addPage();
+  doc.text('collection to infusion in the reported trials, and the median overall survival reached 13.9 months in the vaccine arm (2).');
+  doc.moveDown();
+  doc.fontSize(13).text('2 Safety');
+  doc.moveDown(0.5);
+  doc.fontSize(10).text('Injection-site reactions were the most frequent adverse events, seen in 41% of patients (3).');
+  doc.moveDown();
+  doc.fontSize(13).text('References');
+  doc.moveDown(0.5);
+  doc.fontSize(9);
+  doc.text('1. Kono K, Takahashi A, Sugai H. Dendritic cells pulsed with HER-2/neu-derived peptides can induce specific T-cell responses. Clin Cancer Res. (2002) 8:3394-400.');
+  doc.text('2. Tobias J, Maglakelidze M, Andric Z, et al. Phase II trial of HER-vaxx, a B-cell peptide-based vaccine. Clin Cancer Res. (2023) 29:4000-10. doi: 10.1158/1078-0432.CCR-22-1234');
+  doc.text('3. Maeng HM, Moore BN, Bagheri H. Phase I clinical trial of an autologous dendritic cell vaccine against HER2. Front Oncol. (2021) 11:789078. doi: 10.3389/fonc.2021.789078');
+  doc.end();
+  return done;
+}
