@@ -5,8 +5,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ message: 'must be a whole number above 0' }).int('must be a whole number above 0').positive('must be a whole number above 0').default(fallback);
+const nonNegativeInt = (fallback: number) =>
+  z.coerce.number({ message: 'must be a whole number (0 turns it off)' }).int('must be a whole number (0 turns it off)').min(0, 'must be a whole number (0 turns it off)').default(fallback);
 const optionalString = z
   .string()
   .optional()
@@ -15,19 +17,24 @@ const optionalString = z
 const EnvSchema = z.object({
   PAPERCHAT_CORPUS_DIR: z.string().default('corpus'),
   PAPERCHAT_INDEX_DIR: z.string().default('data/index'),
-  PAPERCHAT_EMBEDDINGS: z.enum(['local', 'openai']).default('local'),
-  PAPERCHAT_LLM: z.enum(['auto', 'off']).default('auto'),
+  PAPERCHAT_EMBEDDINGS: z.enum(['local', 'openai'], { message: 'must be "local" or "openai"' }).default('local'),
+  PAPERCHAT_LLM: z.enum(['auto', 'off'], { message: 'must be "auto" or "off"' }).default('auto'),
   PAPERCHAT_LLM_TIMEOUT_MS: positiveInt(30_000),
   PAPERCHAT_MAX_FILE_MB: positiveInt(50),
   PAPERCHAT_RATE_LIMIT: nonNegativeInt(60),
   PAPERCHAT_CORS_ORIGINS: optionalString,
   PAPERCHAT_INDEX_POLL_MS: positiveInt(1_000),
-  PAPERCHAT_LOG: z.enum(['info', 'silent']).default('info'),
+  PAPERCHAT_LOG: z.enum(['info', 'silent'], { message: 'must be "info" or "silent"' }).default('info'),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalString.pipe(z.url({ message: 'must be a URL such as http://127.0.0.1:11434/v1' }).optional()),
+  OPENAI_BASE_URL: optionalString.refine((value) => value === undefined || /^https?:\/\/[^\s/]+/.test(value), 'must be a URL such as http://127.0.0.1:11434/v1'),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_EMBEDDING_MODEL: z.string().default('text-embedding-3-small'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  PORT: z.coerce
+    .number({ message: 'must be a port number from 0 to 65535' })
+    .int('must be a port number from 0 to 65535')
+    .min(0, 'must be a port number from 0 to 65535')
+    .max(65_535, 'must be a port number from 0 to 65535')
+    .default(3000),
   HOST: z.string().default('127.0.0.1'),
 });
 

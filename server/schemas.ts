@@ -33,7 +33,10 @@ export const SocketAsk = AskRequest.extend({
   id: z.union([z.string().min(1).max(100), z.number().finite()], { message: 'id must be a string or a number' }),
 });
 
-export const SocketCancel = z.object({ id: z.union([z.string().min(1).max(100), z.number().finite()]) }, { message: 'cancel needs { id }' });
+export const SocketCancel = z.object(
+  { id: z.union([z.string().min(1).max(100), z.number().finite()], { message: 'id must be a string or a number' }) },
+  { message: 'cancel needs { id }' },
+);
 
 export type AskRequest = z.infer<typeof AskRequest>;
 

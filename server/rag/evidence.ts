@@ -31,6 +31,9 @@ export interface Evidence {
   passageRank: number;
 }
 
+/** A sentence that sets two results side by side. */
+const COMPARES = /\bvs\.?\s|\bversus\b|\bcompared (?:with|to)\b|\bthan\b|\brespectively\b|\bin comparison\b/i;
+
 /** How strongly a place counts when a concept is found there. */
 const FOUND_IN = { sentence: 1, heading: 0.5, citedTitle: 0.5, paragraph: 0.35 } as const;
 
@@ -120,6 +123,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
       if (chunk.kind === 'reference' && question.intent !== 'reference') score -= 0.15;
       if (chunk.kind === 'reference' && question.intent === 'reference') score += 0.1;
       if (question.intent === 'definition' && definesSubject(sentence.text, question)) score += 0.15;
+      if (question.comparative && COMPARES.test(sentence.text)) score += 0.1;
       if (sentence.text.length > 450) score -= 0.05;
       evidence.push({
         chunk,
@@ -198,17 +202,20 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
   const first = strict && !best.typed ? candidates.find((item) => item.typed && item.coverage >= options.minCoverage * 0.8)! : best;
   const chosen: Evidence[] = [first];
   const covered = new Set(first.inSentence);
+  const totalWeight = question.concepts.filter((concept) => !concept.carried).reduce((sum, concept) => sum + concept.weight, 0) || 1;
   let length = first.text.length;
-  const limit = question.wantsMany ? Math.round(options.maxChars * 1.5) : options.maxChars;
+  const limit = question.wantsMany ? Math.round(options.maxChars * 1.4) : options.maxChars;
   for (const item of candidates) {
     if (chosen.length >= options.maxSentences) break;
-    if (chosen.includes(item) || item.score < first.score * 0.55) continue;
-    if (chosen.some((other) => other.chunk.id === item.chunk.id && other.position === item.position)) continue;
+    if (chosen.includes(item) || item.score < first.score * 0.6) continue;
     if (chosen.some((other) => other.text === item.text)) continue;
+    // A further sentence must bring something: a part of the question the others miss (a
+    // list's next items, the other side of a comparison), or the kind of value still missing.
     const adds = [...item.inSentence].filter((i) => !covered.has(i) && !question.concepts[i]!.carried);
+    const addedWeight = adds.reduce((sum, i) => sum + question.concepts[i]!.weight, 0);
     const addsType = strict && item.typed && !chosen.some((other) => other.typed);
-    const closeRunnerUp = question.wantsMany && item.score >= first.score * 0.85;
-    if (adds.length === 0 && !addsType && !closeRunnerUp) continue;
+    const nextItem = question.wantsMany && item.score >= first.score * 0.85;
+    if (addedWeight < 0.12 * totalWeight && !addsType && !nextItem) continue;
     if (length + item.text.length > limit) continue;
     chosen.push(item);
     for (const i of item.inSentence) covered.add(i);

@@ -34,8 +34,10 @@ export interface AnalyzedQuestion {
   concepts: Concept[];
   expected: AnswerType;
   intent: Intent;
-  /** The question asks for several items or a comparison: allow more sentences. */
+  /** The question asks for a list of items: allow more sentences. */
   wantsMany: boolean;
+  /** The question compares (versus, compared with, differ): prefer sentences that compare. */
+  comparative: boolean;
   /** Glossary entries the question names. */
   glossaryHits: GlossaryEntry[];
 }
@@ -82,7 +84,8 @@ export function analyzeQuestion(
     concepts: [...own.concepts, ...carried],
     expected,
     intent,
-    wantsMany: /\b(which|what) (are|were)\b|\blist\b|\bcompare|\bversus\b|\bdiffer|\bboth\b|\b(and|or) .* (differ|compare)|\bhow (do|did) .* (compare|differ)|\bwhat (kinds|types)\b/i.test(question),
+    wantsMany: /\b(which|what) (are|were)\b|\blist\b|\bwhat (kinds|types|factors|mechanisms)\b|\bwhich \w+s\b(?! (is|was|does|did)\b)/i.test(question),
+    comparative: /\bcompar|\bversus\b|\bvs\.?\b|\bdiffer|\bthan\b|\bbetter\b|\bworse\b/i.test(question),
     glossaryHits: own.glossaryHits,
   };
 }

@@ -4,6 +4,7 @@
  * entries it cites) so a trial named only in a reference title still reaches the text.
  */
 import type { LoadedIndex } from '../../lib/index-store.ts';
+import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, Embedder } from '../../lib/types.ts';
 import type { AnalyzedQuestion } from './question.ts';
 
@@ -50,6 +51,18 @@ export class Retriever {
     }
   }
 
+  private readonly termCache = new Map<string, Set<string>>();
+
+  /** A passage's search terms with its heading's, computed once. */
+  private termsOf(chunk: Chunk): Set<string> {
+    let terms = this.termCache.get(chunk.id);
+    if (!terms) {
+      terms = new Set(searchTerms(`${chunk.section} ${chunk.text}`));
+      this.termCache.set(chunk.id, terms);
+    }
+    return terms;
+  }
+
   /** Body passages that cite reference `n` of `docId`. */
   citingPassages(docId: string, n: number): Chunk[] {
     return this.citing.get(`${docId}:${n}`) ?? [];
@@ -70,13 +83,23 @@ export class Retriever {
     dense.forEach((id, rank) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
 
     const wantsReferences = question.intent === 'reference';
+    const keys = question.concepts.filter((concept) => concept.key);
     const scored = new Map<string, Passage>();
     for (const [id, score] of fused) {
       const chunk = this.index.chunkById.get(id);
       if (!chunk) continue;
+      let adjusted = score;
       // Reference titles are dense with topic words and outrank the text that answers; unless
       // the question is about the reference list, they count for less.
-      const adjusted = chunk.kind === 'reference' && !wantsReferences ? score * 0.6 : score;
+      if (chunk.kind === 'reference' && !wantsReferences) adjusted *= 0.6;
+      // Passages that name the question's entities (and a follow-up's subject) come first.
+      if (keys.length > 0) {
+        const terms = this.termsOf(chunk);
+        for (const concept of keys) {
+          const present = concept.alternatives.some((alternative) => alternative.every((term) => terms.has(term)));
+          if (!present) adjusted *= concept.carried ? 0.5 : 0.75;
+        }
+      }
       scored.set(id, { chunk, score: adjusted, via: 'search' });
     }
 

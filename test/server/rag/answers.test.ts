@@ -1,0 +1,127 @@
+/**
+ * Offline (extractive) answers on the real review index: short, cited exactly, and declined
+ * when the papers do not hold the answer.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Answer, ChatTurn } from '../../../lib/types.ts';
+import { ask } from '../../../server/rag/answer.ts';
+import type { Library } from '../../../server/rag/library.ts';
+import { answererFor, openLibrary } from '../../../server/rag/setup.ts';
+import { buildReviewIndex, type ReviewIndex } from '../../support/fixtures.ts';
+
+let review: ReviewIndex;
+let library: Library;
+
+beforeAll(async () => {
+  review = await buildReviewIndex();
+  library = await openLibrary(review.config);
+});
+
+afterAll(async () => {
+  await review?.remove();
+});
+
+const answer = (question: string, history: ChatTurn[] = []) => ask(answererFor(library), question, { history });
+
+/** Every [n] in the text is a citation, every citation is used, and each cited passage holds `fact`. */
+function expectCited(result: Answer, facts: string[]): void {
+  expect(result.abstained).toBe(false);
+  expect(result.mode).toBe('extractive');
+  expect(result.answer.length).toBeLessThanOrEqual(600);
+  const markers = [...result.answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
+  expect(new Set(markers)).toEqual(new Set(result.citations.map((citation) => citation.n)));
+  for (const fact of facts) {
+    expect(result.answer).toContain(fact);
+    const sentence = result.answer.split(/(?<=\]\.)\s+/).find((part) => part.includes(fact))!;
+    const cited = [...sentence.matchAll(/\[(\d+)\]/g)].map((match) => result.citations.find((citation) => citation.n === Number(match[1]))!);
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited.some((citation) => citation.text.replace(/\s+/g, ' ').includes(fact) || citation.kind === 'reference')).toBe(true);
+  }
+  for (const citation of result.citations) expect(library.index.chunkById.get(citation.passageId)?.text).toBe(citation.text);
+}
+
+describe('answers from the body text', () => {
+  it('gives the numbers with their citation and the paper\'s own reference', async () => {
+    const result = await answer('How much did T-DXd improve overall survival compared with chemotherapy?');
+    expectCited(result, ['12.5 months vs 8.4 months']);
+    expect(result.citations.flatMap((citation) => citation.refs)).toContain(75);
+    expect(result.references).toContainEqual(expect.objectContaining({ n: 75, doi: '10.1056/NEJMoa2004413' }));
+  });
+
+  it('answers where a gene is located', async () => {
+    expectCited(await answer('On which chromosome is the PIK3CA gene located?'), ['3q26.3']);
+  });
+});
+
+describe('answers from tables', () => {
+  it('renders the table row as a sentence', async () => {
+    const result = await answer('What median PFS did the JACOB trial report?');
+    expect(result.answer).toMatch(/^In Table 1, JACOB/);
+    expectCited(result, ['8.5 vs. 7.2 months']);
+    expect(result.citations[0]!.kind).toBe('table-row');
+  });
+
+  it('answers a Table 2 question with the asked columns', async () => {
+    const result = await answer('What is the payload of the ADC MRG002?');
+    expectCited(result, ['MMAE']);
+  });
+});
+
+describe('answers from the reference list', () => {
+  it('reaches a trial named only in a reference title and gives journal, year and DOI', async () => {
+    const result = await answer('Which journal published the KEYNOTE-811 trial?');
+    expectCited(result, ['Nature']);
+    expect(result.answer).toMatch(/2021/);
+    expect(result.answer).toContain('10.1038/s41586-021-04161-3');
+  });
+
+  it('names the reference behind a claim in the text', async () => {
+    const result = await answer('Which trial is cited for pertuzumab prolonging PFS in HER2-positive breast cancer?');
+    expect(result.answer).toMatch(/CLEOPATRA/);
+    expect(result.citations.flatMap((citation) => citation.refs)).toContain(36);
+  });
+});
+
+describe('abbreviations', () => {
+  it('expands a short form from the glossary and cites where it is defined', async () => {
+    const result = await answer('What does T-DXd stand for?');
+    expect(result.answer).toMatch(/^T-DXd stands for trastuzumab deruxtecan \[1\]\.$/i);
+    expect(result.citations[0]!.text).toMatch(/Trastuzumab Deruxtecan \(T-DXd\)/);
+  });
+
+  it('finds a code from its long form', async () => {
+    const result = await answer('What is zanidatamab also called in the paper?');
+    expect(result.abstained).toBe(false);
+    expect(result.answer).toMatch(/ZW25/);
+  });
+});
+
+describe('follow-ups', () => {
+  it('carries the subject of the previous turn', async () => {
+    const result = await answer('And its median PFS?', [
+      { role: 'user', content: 'What did the TOGA trial show?' },
+      { role: 'assistant', content: 'Trastuzumab with chemotherapy improved overall survival [1].' },
+    ]);
+    expectCited(result, ['6.7 vs. 5.5 months']);
+    expect(result.answer).toMatch(/TOGA/);
+  });
+});
+
+describe('declining', () => {
+  it.each([
+    'What dose of trastuzumab deruxtecan in mg/kg was given in DESTINY-Gastric01?',
+    'How much does a course of T-DM1 cost?',
+    'What did the DESTINY-Gastric04 trial find?',
+    'What median overall survival did zolbetuximab achieve?',
+  ])('declines an on-topic question the paper does not answer: %s', async (question) => {
+    const result = await answer(question);
+    expect(result.abstained).toBe(true);
+    expect(result.answer).toMatch(/^The indexed papers don't say /);
+    expect(result.citations).toEqual([]);
+  });
+
+  it.each(['What is the capital of France?', 'How do I bake sourdough bread?', 'Who won the 2018 FIFA World Cup?'])('declines an off-topic question: %s', async (question) => {
+    const result = await answer(question);
+    expect(result.abstained).toBe(true);
+  });
+});
