@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 import { embedderChoice } from '../lib/embeddings/index.ts';
+import { environment } from '../lib/env.ts';
 import { buildIndex } from './build.ts';
 import { describe, progressPrinter } from './report.ts';
 
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig({
-    ...process.env,
+    ...environment(),
     ...(args.corpus ? { PAPERCHAT_CORPUS_DIR: args.corpus } : {}),
     ...(args.index ? { PAPERCHAT_INDEX_DIR: args.index } : {}),
   });

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../lib/config.ts';
+import { environment } from '../lib/env.ts';
 import { embedderChoice } from '../lib/embeddings/index.ts';
 import { IndexError } from '../lib/index-store.ts';
 import { buildIndex } from '../ingest/build.ts';
@@ -14,7 +15,7 @@ import { Engine } from './engine.ts';
 import { createLogger } from './log.ts';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(environment());
   const log = createLogger(config.server.log);
   const events = {
     onReload: (version: string) => log.info('index reloaded', { version }),

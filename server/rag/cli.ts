@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config.ts';
+import { environment } from '../../lib/env.ts';
 import type { Answer, ChatTurn } from '../../lib/types.ts';
 import { ask } from './answer.ts';
 import { answererFor, llmFrom, openLibrary } from './setup.ts';
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
     process.stderr.write(`ask: no question given\n\n${HELP}\n`);
     return 2;
   }
-  const config = loadConfig({ ...process.env, ...(values.index ? { PAPERCHAT_INDEX_DIR: values.index } : {}) });
+  const config = loadConfig({ ...environment(), ...(values.index ? { PAPERCHAT_INDEX_DIR: values.index } : {}) });
   let history: ChatTurn[] = [];
   if (values.history) {
     const { readFile } = await import('node:fs/promises');
@@ -80,7 +81,8 @@ function format(answer: Answer): string {
   if (answer.references.length > 0) {
     lines.push('', "The papers' references:");
     for (const reference of answer.references) {
-      const authors = reference.authors.slice(0, 3).join(', ') + (reference.authors.length > 3 ? ', et al.' : '');
+      const names = reference.authors.filter((author) => author !== 'et al.');
+      const authors = names.slice(0, 3).join(', ') + (names.length > 3 || names.length < reference.authors.length ? ', et al' : '');
       lines.push(`  ${reference.n}. ${authors}. ${reference.title}. ${reference.journal}${reference.year ? ` (${reference.year})` : ''}.${reference.doi ? ` https://doi.org/${reference.doi}` : ''}`);
     }
   }

@@ -8,7 +8,7 @@ import type { Chunk, GlossaryEntry, Reference } from '../../lib/types.ts';
 import type { CitedPart } from './cite.ts';
 import { DEFAULT_SELECTION, scoreEvidence, selectEvidence, type Evidence, type Selection } from './evidence.ts';
 import type { Library } from './library.ts';
-import type { AnalyzedQuestion, Concept } from './question.ts';
+import type { AnalyzedQuestion, AnswerType, Concept } from './question.ts';
 import type { Passage } from './retrieve.ts';
 
 export interface ExtractiveResult {
@@ -30,8 +30,11 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
   const parts: CitedPart[] = ordered.map((item) => ({ text: render(item, question, library), chunk: item.chunk, refs: item.refs }));
 
   if (question.intent === 'reference' && !selection.chosen.some((item) => item.chunk.kind === 'reference')) {
-    const entry = bestCitedEntry(question, selection.chosen, library);
-    if (entry) parts.push({ text: renderReference(entry.reference), chunk: entry.chunk, refs: [entry.reference.n] });
+    // "Which trials support …" wants each cited entry; "which journal…" the best one.
+    const plural = /\b(trials|studies|references|papers|articles)\b/i.test(question.text);
+    for (const entry of citedEntries(question, selection.chosen, library).slice(0, plural ? 3 : 1)) {
+      parts.push({ text: renderReference(entry.reference, question.expected), chunk: entry.chunk, refs: [entry.reference.n] });
+    }
   }
   if (question.intent === 'definition') {
     const expansion = question.glossaryHits.find((hit) => !parts.some((part) => part.text.toLowerCase().includes(hit.long.toLowerCase())));
@@ -43,13 +46,34 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
 
 /** "T-DXd stands for trastuzumab deruxtecan [1]." from the glossary, citing where it is defined. */
 function abbreviationAnswer(question: AnalyzedQuestion, library: Library): CitedPart[] {
-  for (const hit of question.glossaryHits) {
+  const target = abbreviationTarget(question.text);
+  const hits = [...question.glossaryHits].sort((a, b) => Number(matchesTarget(b, target)) - Number(matchesTarget(a, target)));
+  for (const hit of hits) {
     const chunk = definingPassage(hit, library);
     if (!chunk) continue;
     const sentence = library.sentences(chunk).find((candidate) => candidate.text.includes(`(${hit.short})`));
     return [{ text: `${hit.short} stands for ${hit.long}.`, chunk, refs: sentence?.refs ?? [] }];
   }
   return [];
+}
+
+/** The term a "what does X stand for / abbreviation for Y" question asks about. */
+function abbreviationTarget(question: string): string | undefined {
+  const patterns = [
+    /(?:does|do|is|are)\s+(?:the\s+)?["“']?([\w.+-]+)["”']?\s+(?:stand|mean|refer)/i,
+    /["“']?([\w.+-]+)["”']?\s+(?:stands? for|is (?:short|the code name|the abbreviation) for)/i,
+    /(?:abbreviation|acronym|short name|short form) (?:does the paper use |is used |used )?for (?:the )?([^?]+)/i,
+  ];
+  for (const pattern of patterns) {
+    const match = pattern.exec(question);
+    if (match) return match[1]!.trim().toLowerCase();
+  }
+  return undefined;
+}
+
+function matchesTarget(entry: GlossaryEntry, target: string | undefined): boolean {
+  if (!target) return false;
+  return entry.short.toLowerCase() === target || target.includes(entry.long.toLowerCase());
 }
 
 /** The first passage that defines an abbreviation: "long form (SHORT)". */
@@ -60,21 +84,21 @@ function definingPassage(entry: GlossaryEntry, library: Library): Chunk | undefi
 
 /**
  * For "which journal / DOI / which trial is cited" questions answered from body text: the
- * reference entry, among those the chosen sentences cite, whose title best matches the question.
+ * reference entries the chosen sentences cite, best title match with the question first.
  */
-function bestCitedEntry(question: AnalyzedQuestion, chosen: Evidence[], library: Library): { reference: Reference; chunk: Chunk } | undefined {
-  let best: { reference: Reference; chunk: Chunk; score: number } | undefined;
+function citedEntries(question: AnalyzedQuestion, chosen: Evidence[], library: Library): { reference: Reference; chunk: Chunk; score: number }[] {
+  const entries = new Map<string, { reference: Reference; chunk: Chunk; score: number }>();
   for (const item of chosen) {
     for (const n of item.refs) {
       const reference = library.reference(item.chunk.docId, n);
       const chunk = library.retriever.referenceEntry(item.chunk.docId, n);
-      if (!reference || !chunk) continue;
+      if (!reference || !chunk || entries.has(chunk.id)) continue;
       const titleTerms = new Set(searchTerms(`${reference.title} ${reference.journal}`));
       const score = question.concepts.reduce((sum, concept) => sum + (concept.alternatives.some((alternative) => alternative.every((term) => titleTerms.has(term))) ? concept.weight : 0), 0);
-      if (!best || score > best.score) best = { reference, chunk, score };
+      entries.set(chunk.id, { reference, chunk, score });
     }
   }
-  return best;
+  return [...entries.values()].sort((a, b) => b.score - a.score || a.reference.n - b.reference.n);
 }
 
 function render(item: Evidence, question: AnalyzedQuestion, library: Library): string {
@@ -82,7 +106,7 @@ function render(item: Evidence, question: AnalyzedQuestion, library: Library): s
   if (chunk.kind === 'table-row' && chunk.table) return renderRow(chunk, question.concepts);
   if (chunk.kind === 'reference') {
     const reference = library.reference(chunk.docId, chunk.refs[0] ?? -1);
-    return reference ? renderReference(reference) : chunk.text;
+    return reference ? renderReference(reference, question.expected) : chunk.text;
   }
   if (chunk.kind === 'figure-caption') return chunk.text;
   return trimSentence(item.text);
@@ -123,11 +147,22 @@ export function renderRow(chunk: Chunk, concepts: Concept[]): string {
   return `In ${table.label}, ${nameColumn.cell}: ${pairs}.`;
 }
 
-/** A reference entry, shortened: first three authors, title, journal, year, DOI. */
-export function renderReference(reference: Reference): string {
+/**
+ * A reference entry as a sentence. Asked for its journal, author or DOI, the sentence leads
+ * with that; otherwise the entry shortened: first three authors, title, journal, year, DOI.
+ */
+export function renderReference(reference: Reference, expected: AnswerType = 'none'): string {
   const names = reference.authors.filter((author) => author !== 'et al.');
-  const authors = names.length > 3 || reference.authors.includes('et al.') ? `${names.slice(0, 3).join(', ')}, et al.` : names.join(', ');
+  const etAl = names.length > 3 || reference.authors.includes('et al.');
+  // Titles stay whole: trial names often close them ("… (GASTHER3)").
+  const title = reference.title;
+  const cited = `Reference ${reference.n} (${names[0] ?? 'anonymous'}${etAl || names.length > 1 ? ' et al.' : ''}, “${title}”)`;
   const published = [reference.journal, reference.year ? `(${reference.year})` : ''].filter(Boolean).join(' ');
+  if (expected === 'journal' && reference.journal) return `${cited} was published in ${reference.journal}${reference.year ? ` in ${reference.year}` : ''}${reference.doi ? `, doi: ${reference.doi}` : ''}.`;
+  if (expected === 'author' && names.length > 0) return `${cited} is by ${names.slice(0, 3).join(', ')}${etAl ? ', et al.' : ''}, ${published}.`;
+  if (expected === 'doi' && reference.doi) return `The DOI of ${cited.charAt(0).toLowerCase()}${cited.slice(1)} is ${reference.doi}.`;
+  if (expected === 'year' && reference.year) return `${cited} was published in ${reference.year} in ${reference.journal}.`;
+  const authors = etAl ? `${names.slice(0, 3).join(', ')}, et al.` : names.join(', ');
   const doi = reference.doi ? ` doi: ${reference.doi}` : '';
   return `Reference ${reference.n}: ${authors}. ${reference.title}. ${published}.${doi}`.replace(/\.\./g, '.');
 }

@@ -225,6 +225,9 @@ function intentOf(question: string, namesAbbreviation: boolean): Intent {
   const q = question.toLowerCase();
   if (/\bstands? for\b|\babbreviat|\bacronym\b|\bshort (name|form)\b|\bcode name\b|\bshort for\b|\bspelled out\b|\bfull (name|form)\b/.test(q)) return 'abbreviation';
   if (namesAbbreviation && /\bwhat (does|do) \S+ (mean|refer to)\b|\brefer to\b/.test(q)) return 'abbreviation';
+  if (/\bname of the (?:[\w-]+ ){0,3}(?:trial|study)\b|\bstudy code\b|\bwhich (?:named )?(?:[\w-]+ ){0,2}(?:trials?|studies|study)\b.*\b(?:support|show|cited|behind|report)|\bsupports? (?:the|this) (?:claim|statement|finding)|\bwhich study\b/.test(q)) {
+    return 'reference';
+  }
   if (/\bjournal\b|\bdoi\b|\bfirst author\b|\breference (list|number|entry)\b|\bwhich (reference|references|citation|study is cited|trial is cited|trials are cited)\b|\bcited\b|\bwho (wrote|authored|reported|published)\b|\bpublished\b|\btitle of\b/.test(q)) {
     return 'reference';
   }
