@@ -113,6 +113,9 @@ export function foldForSearch(text: string): string {
     .replace(/[\u2010-\u2015\u2212]/g, '-')
     .replace(/[\u2018\u2019]/g, "'")
     .toLowerCase()
+    // Contractions: "didn't" → "did not", "what's" → "what".
+    .replace(/n't\b/g, ' not')
+    .replace(/'(?:s|re|ve|ll|d|m)\b/g, '')
     .replace(/\b(tum|col|behavi|fav|lab|hum|vap|rum)our/g, '$1or')
     .replace(/([a-z]{3,})is(e|ed|es|ing|ation|ations|er|ers)\b/g, '$1iz$2')
     .replace(/\b(o?esophag|diarrho?e|o?edem|f?oet|coeliac)/g, (word) => word.replace(/oe/g, 'e').replace(/^oe/, 'e'))
@@ -159,7 +162,8 @@ export function searchTokens(text: string): SearchToken[] {
     }
     const pieces = token.split(/[-/']/).filter((part) => part.length > 0);
     if (pieces.length > 1) {
-      const joined = pieces.join('').replace(/\./g, '');
+      // "drug-to-antibody" and "drug-antibody" meet: stopwords inside a compound do not count.
+      const joined = pieces.filter((piece, i) => i === 0 || !isStopword(piece)).join('').replace(/\./g, '');
       const parts = pieces.filter((part) => part.length >= 2 && !isStopword(part)).map(stemWord);
       if (!isStopword(joined)) tokens.push({ term: stemWord(joined), parts });
       continue;

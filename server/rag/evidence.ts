@@ -31,27 +31,40 @@ export interface Evidence {
   passageRank: number;
 }
 
+/** A sentence that lists things: "including A, B, C", "such as", three commas. */
+const ENUMERATES = /\b(?:includ(?:e|es|ing)|such as|namely|categorized into|consists? of)\b|(?:[^,]+,){3}/i;
+
 /** A sentence that sets two results side by side. */
 const COMPARES = /\bvs\.?\s|\bversus\b|\bcompared (?:with|to)\b|\bthan\b|\brespectively\b|\bin comparison\b/i;
 
 /** How strongly a place counts when a concept is found there. */
 const FOUND_IN = { sentence: 1, heading: 0.5, citedTitle: 0.5, paragraph: 0.35 } as const;
 
-const PATTERNS: Record<Exclude<AnswerType, 'none' | 'journal' | 'author'>, RegExp> = {
-  percentage: /\d(?:\.\d+)?\s*%|\bpercent\b|\bper cent\b/i,
+const PATTERNS: Record<Exclude<AnswerType, 'none' | 'journal' | 'author' | 'outcome' | 'count'>, RegExp> = {
+  percentage: /\d(?:\.\d+)?\s*%|\bper ?cent\b|\d(?:\.\d+)?-?\s*(?:fold|times)\b/i,
   duration: /\d(?:\.\d+)?\s*(?:-|to|–)?\s*(?:months?|weeks?|days?|years?|hours?)\b|\bmonths?\b/i,
-  count: /\b\d+(?:,\d{3})*\b(?!\s*(?:%|\.\d|months?|weeks?|days?|years?|mg))(?![)\]])/i,
   year: /\b(?:19|20)\d{2}\b/,
   dose: /\d\s*(?:mg|µg|mcg|g)(?:\s*\/\s*(?:kg|m2|m²))?\b|\bmg\/kg\b/i,
   money: /[$€£¥]\s*\d|\b\d[\d,.]*\s*(?:dollars?|euros?|usd|eur|gbp|yuan|rmb)\b/i,
   doi: /\b10\.\d{4,9}\/\S+/,
+  ratio: /\bhazard ratio\b|\bodds ratio\b|\bHR\b\s*[=:,]?\s*\d|\bOR\s*[=:]\s*\d/,
 };
 
-/** Whether `text` holds an answer of the expected kind. */
-export function holdsType(text: string, expected: AnswerType): boolean {
+/** A reported result: a percentage, a duration, a fold change. */
+const RESULT = /\d(?:\.\d+)?\s*(?:%|months?|weeks?|-?fold)/i;
+
+/** Whether `text` holds an answer of the expected kind (for counts, of the thing counted). */
+export function holdsType(text: string, expected: AnswerType, counted?: string): boolean {
+  // Citations such as "(24)" are not counts or years; strip them first.
+  const plain = text.replace(/\(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\)/g, '');
   if (expected === 'none' || expected === 'journal' || expected === 'author') return true;
-  // Citations such as "(24)" are not counts; strip them first.
-  return PATTERNS[expected].test(text.replace(/\(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\)/g, ''));
+  if (expected === 'outcome') return RESULT.test(plain);
+  if (expected === 'count') {
+    // A whole number, not part of a decimal or a name, followed closely by the thing counted.
+    const numbers = [...plain.matchAll(/(?<![\d.\-/A-Za-z])(\d{1,3}(?:,\d{3})*|\d+)(?![\d.%]|\s*(?:months?|weeks?|days?|years?|mg)\b)(?=((?:\s+\S+){0,3}))/g)];
+    return numbers.some((match) => !counted || searchTerms(match[2] ?? '').includes(counted));
+  }
+  return PATTERNS[expected].test(plain);
 }
 
 function matches(concept: Concept, terms: Set<string>): boolean {
@@ -115,11 +128,13 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
         }
       }
       const coverage = covered / ownWeight;
-      const typed = holdsType(sentence.text, question.expected);
+      const typed = holdsType(sentence.text, question.expected, question.counted);
       const keysPresent = keysHeld(own, inContext, coverage) && (carried.length === 0 || carried.some(({ i }) => inContext.has(i)));
       let score = coverage + 0.08 * prior;
       if (carried.length > 0) score += 0.3 * (carriedCovered / carriedWeight);
-      if (question.expected !== 'none') score += typed ? 0.15 : -0.15;
+      if (question.expected === 'outcome') score += typed ? 0.1 : 0;
+      else if (question.expected !== 'none') score += typed ? 0.15 : -0.15;
+      if (question.wantsMany && ENUMERATES.test(sentence.text)) score += 0.1;
       if (chunk.kind === 'reference' && question.intent !== 'reference') score -= 0.15;
       if (chunk.kind === 'reference' && question.intent === 'reference') score += 0.1;
       if (question.intent === 'definition' && definesSubject(sentence.text, question)) score += 0.15;
@@ -178,7 +193,7 @@ export interface SelectionOptions {
 
 export const DEFAULT_SELECTION: SelectionOptions = { minCoverage: 0.3, maxSentences: 4, maxChars: 600 };
 
-const STRICT_TYPES: AnswerType[] = ['percentage', 'duration', 'count', 'year', 'dose', 'money', 'doi'];
+const STRICT_TYPES: AnswerType[] = ['percentage', 'duration', 'count', 'year', 'dose', 'money', 'doi', 'ratio'];
 
 /**
  * Picks the sentences that answer: the best sentence whose context holds every key concept,

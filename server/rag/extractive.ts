@@ -26,7 +26,7 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
   const selection = selectEvidence(question, evidence, DEFAULT_SELECTION);
   if (selection.chosen.length === 0) return { parts: [], abstainReason: selection.abstainReason ?? 'no-evidence' };
 
-  const ordered = [...selection.chosen].sort((a, b) => a.chunk.seq - b.chunk.seq || a.position - b.position);
+  const ordered = withContext(selection.chosen, library).sort((a, b) => a.chunk.seq - b.chunk.seq || a.position - b.position);
   const parts: CitedPart[] = ordered.map((item) => ({ text: render(item, question, library), chunk: item.chunk, refs: item.refs }));
 
   if (question.intent === 'reference' && !selection.chosen.some((item) => item.chunk.kind === 'reference')) {
@@ -42,6 +42,32 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
     if (expansion && defining) parts.unshift({ text: `${expansion.short} stands for ${expansion.long}.`, chunk: defining, refs: [] });
   }
   return { parts };
+}
+
+/** Sentences that point back ("These include …") need the sentence before them, and one that
+ *  announces a list needs the list that follows. */
+const POINTS_BACK = /^(?:these|they|those|this|such|it|its)\b/i;
+const LIST_FOLLOWS = /^(?:these|they|those|such)\b.*\b(?:includ|are|compris|consist)|^(?:examples|for (?:example|instance))\b|^[\w\s-]{0,40}\b(?:include|includes|are classified|can be categorized)\b/i;
+
+function withContext(chosen: Evidence[], library: Library): Evidence[] {
+  const out = [...chosen];
+  const has = (chunk: Chunk, position: number) => out.some((item) => item.chunk.id === chunk.id && item.position === position);
+  let added = 0;
+  for (const item of chosen) {
+    if (item.chunk.kind !== 'paragraph' || added >= 2) continue;
+    const sentences = library.sentences(item.chunk);
+    const previous = sentences[item.position - 1];
+    const next = sentences[item.position + 1];
+    if (POINTS_BACK.test(item.text) && previous && !has(item.chunk, item.position - 1)) {
+      out.push({ ...item, text: previous.text, position: item.position - 1, refs: previous.refs });
+      added++;
+    }
+    if (next && LIST_FOLLOWS.test(next.text) && !has(item.chunk, item.position + 1)) {
+      out.push({ ...item, text: next.text, position: item.position + 1, refs: next.refs });
+      added++;
+    }
+  }
+  return out;
 }
 
 /** "T-DXd stands for trastuzumab deruxtecan [1]." from the glossary, citing where it is defined. */

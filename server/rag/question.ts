@@ -22,7 +22,20 @@ export interface Concept {
   absent: boolean;
 }
 
-export type AnswerType = 'percentage' | 'duration' | 'count' | 'year' | 'dose' | 'money' | 'doi' | 'journal' | 'author' | 'none';
+export type AnswerType =
+  | 'percentage'
+  | 'duration'
+  | 'count'
+  | 'year'
+  | 'dose'
+  | 'money'
+  | 'doi'
+  | 'ratio'
+  | 'journal'
+  | 'author'
+  /** "How did it do", "what results": any reported result (a number) is preferred, not required. */
+  | 'outcome'
+  | 'none';
 
 export type Intent = 'abbreviation' | 'reference' | 'definition' | 'general';
 
@@ -38,6 +51,8 @@ export interface AnalyzedQuestion {
   wantsMany: boolean;
   /** The question compares (versus, compared with, differ): prefer sentences that compare. */
   comparative: boolean;
+  /** For "how many X" questions: the thing counted ("patients"). */
+  counted?: string;
   /** Glossary entries the question names. */
   glossaryHits: GlossaryEntry[];
 }
@@ -59,6 +74,11 @@ const QUESTION_WORDS = new Set(
   ),
 );
 
+const ANSWER_PHRASE =
+  /^\s*(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|can|could|has|have|had)\b)((?:[\w-]+\s+){0,3}?)(?=(?:is|are|was|were|do|does|did|can|could|has|have|had|would|should|will|needs?|carries|causes?)\b)|\bwhere in the ([\w-]+)/i;
+
+const NUMBER_WORD = /^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred)$/;
+
 // Pronouns and phrases that point back to the previous turn.
 const FOLLOW_UP = /^(and|also|what about|how about|and what|then)\b|\b(it|its|they|them|their|this|that|these|those|the same|the drug|the trial|the study|the combination|that combination|this drug|this trial|the latter|the former)\b/i;
 
@@ -69,6 +89,15 @@ export function analyzeQuestion(
   statistics: TermStatistics,
 ): AnalyzedQuestion {
   const own = conceptsOf(question, glossary, statistics, false);
+  // "Other targets besides HER2": what follows "besides" is what the answer is not about.
+  const excluded = new Set(searchTerms(/\b(?:besides|other than|apart from|except(?: for)?|excluding|aside from|rather than|instead of)\s+([^,.;?]+?)(?=\s+(?:in|for|on|with|at|by|being|are|is|was|were|that)\b|[,.;?]|$)/i.exec(question)?.[1] ?? ''));
+  own.concepts = own.concepts.filter((concept) => !concept.alternatives.some((alternative) => alternative.every((term) => excluded.has(term))));
+  // "Which endocytosis route …", "where in the genome …": these words name the kind of answer,
+  // which the answer may call something else; they count, but are not required.
+  const answerWords = new Set(searchTerms(ANSWER_PHRASE.exec(question)?.slice(1).join(' ') ?? ''));
+  for (const concept of own.concepts) {
+    if (concept.alternatives.some((alternative) => alternative.every((term) => answerWords.has(term)))) concept.key = false;
+  }
   const previous = previousSubject(history, glossary, statistics);
   const pointsBack = FOLLOW_UP.test(question.trim());
   const hasOwnEntity = own.concepts.some((concept) => concept.key);
@@ -78,14 +107,18 @@ export function analyzeQuestion(
     : [];
   const expected = expectedAnswer(question);
   const intent = intentOf(question, own.glossaryHits.length > 0);
+  const counted = expected === 'count' ? countedThing(question) : undefined;
+  // A follow-up with no subject of its own ("Who was its first author?") is about the last one.
+  const concepts = own.concepts.length > 0 ? [...own.concepts, ...carried] : carried.map((concept) => ({ ...concept, carried: false }));
   return {
     text: question,
     searchText: carried.length > 0 ? `${question} ${carried.map((concept) => concept.label).join(' ')}` : question,
-    concepts: [...own.concepts, ...carried],
+    concepts,
     expected,
     intent,
-    wantsMany: /\b(which|what) (are|were)\b|\blist\b|\bwhat (kinds|types|factors|mechanisms)\b|\bwhich \w+s\b(?! (is|was|does|did)\b)/i.test(question),
+    wantsMany: /\b(which|what) (are|were)\b|\blist\b|\b(what|which) (?:\w+ )?(kinds|types|factors|mechanisms|components|steps|causes|features|properties|strategies|pathways|drugs|agents|targets)\b|\bwhich \w+s\b(?! (is|was|does|did)\b)/i.test(question),
     comparative: /\bcompar|\bversus\b|\bvs\.?\b|\bdiffer|\bthan\b|\bbetter\b|\bworse\b/i.test(question),
+    ...(counted ? { counted } : {}),
     glossaryHits: own.glossaryHits,
   };
 }
@@ -94,13 +127,24 @@ function sameConcept(a: Concept, b: Concept): boolean {
   return a.alternatives.some((x) => b.alternatives.some((y) => x.join(' ') === y.join(' ')));
 }
 
-/** The key concepts of the most recent user turn that had any (follow-ups chain back). */
+/**
+ * The subject of the conversation so far: the key concepts of the most recent user turn that
+ * had any (follow-ups chain back), and of the answer after it ("Which ADC is first-in-class?"
+ * → "RC48 …" → "What is its DAR?" is about RC48).
+ */
 function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statistics: TermStatistics): Concept[] {
   for (let i = history.length - 1; i >= 0; i--) {
     const turn = history[i]!;
     if (turn.role !== 'user') continue;
     const key = conceptsOf(turn.content, glossary, statistics, false).concepts.filter((concept) => concept.key);
-    if (key.length > 0) return key;
+    const reply = history.slice(i + 1).find((later) => later.role === 'assistant');
+    const answered = reply
+      ? conceptsOf(reply.content.replace(/\[\d+\]/g, '').slice(0, 400), glossary, statistics, false)
+          .concepts.filter((concept) => concept.key && !concept.absent && !key.some((mine) => sameConcept(mine, concept)))
+          .sort((a, b) => b.weight - a.weight)
+          .slice(0, 2)
+      : [];
+    if (key.length + answered.length > 0) return [...key, ...answered];
   }
   return [];
 }
@@ -126,7 +170,7 @@ function conceptsOf(
   });
   const isName = (term: string) => {
     const word = written.get(term) ?? term;
-    return /[A-Z]/.test(word) || /\d/.test(word) || /-/.test(word);
+    return /[A-Z]/.test(word) || /\d/.test(word);
   };
   const isCommon = (term: string) => {
     const word = (written.get(term) ?? term).toLowerCase();
@@ -139,7 +183,7 @@ function conceptsOf(
   const isKey = (term: string) => {
     const df = statistics.documentFrequency(term);
     if (df === 0) return isName(term) || !isCommon(term);
-    if (/\d/.test(term)) return df <= 0.15 * n;
+    if (/\d/.test(term)) return term.length >= 2 && df <= 0.15 * n;
     return df <= Math.max(3, 0.04 * n) && (isName(term) || !isCommon(term));
   };
   /** Everyday words the corpus never uses weigh little: they are the asker's wording. */
@@ -169,7 +213,8 @@ function conceptsOf(
           label: entry.short,
           alternatives: median ? [short, long, searchTerms(median.short)] : [short, long],
           weight: Math.max(...short.map(weightOf)),
-          key: short.some(isKey) || long.every(isKey),
+          // Key when named by its (rare) short form; a long form of common words is a description.
+          key: form === short ? short.some(isKey) : long.every(isKey),
           carried,
           absent: false,
         });
@@ -190,7 +235,8 @@ function conceptsOf(
       label: labels.find((label) => searchTerms(label)[0] === token.term) ?? token.term,
       alternatives,
       weight: weightOf(token.term),
-      key: isKey(token.term) && (token.parts.length === 0 || token.parts.some(isKey)),
+      // "HER2-positive" is as common as its parts; "five-year" names a time point the corpus lacks.
+      key: isKey(token.term) && (token.parts.length === 0 || token.parts.some(isKey) || (statistics.documentFrequency(token.term) === 0 && token.parts.some((part) => NUMBER_WORD.test(part)))),
       carried,
       absent: statistics.documentFrequency(token.term) === 0 && token.parts.every((part) => statistics.documentFrequency(part) === 0),
     });
@@ -212,13 +258,21 @@ export function expectedAnswer(question: string): AnswerType {
   if (/\bdoi\b/.test(q)) return 'doi';
   if (/\b(cost|costs|price|priced|dollars?|euros?|usd|reimburse\w*)\b|\$/.test(q)) return 'money';
   if (/\b(dose|doses|dosage|dosing)\b(?!-)|\bmg\/(kg|m2)\b|\bhow much .* (given|administered|infused)\b/.test(q)) return 'dose';
+  if (/\b(hazard|odds) ratios?\b|\bhr\b/.test(q)) return 'ratio';
   if (/\b(which|what) journal\b|\bjournal\b.*\bpublish|\bpublished in\b|\bwhere .* published\b/.test(q)) return 'journal';
   if (/\bfirst author\b|\bwho (wrote|authored|published|reported|led|discovered|showed|found)\b|\bwhich authors?\b/.test(q)) return 'author';
   if (/^\s*when (was|were|did|is|does|has|have|will|had)\b|\bin (what|which) year\b|\b(what|which) year\b/.test(q)) return 'year';
   if (/\bhow long\b|\bhow many (months|weeks|years|days)\b|\b(median|mean) (overall |progression-free )?(survival|os|pfs|duration)\b|\b(mos|mpfs|mdor|dor)\b|\bduration\b/.test(q)) return 'duration';
-  if (/\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bhow (often|common|frequent|frequently)\b|\bwhat (rate|rates)\b|\b(response|control|remission|incidence|survival) rates?\b|\b(orr|dcr|crr)\b|\bby how much\b|\bhow many percent\b/.test(q)) return 'percentage';
+  if (/\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bhow (often|common|frequent|frequently)\b|\bwhat (rate|rates)\b|\b(response|control|remission|incidence|survival) rates?\b|\b(orr|dcr|crr)\b|\bby how much\b|\bhow many percent\b|\bhow many times\b/.test(q)) return 'percentage';
   if (/\bhow many\b|\bnumber of\b/.test(q)) return 'count';
+  if (/\bhow (did|does|do|well)\b.*\b(do|perform|work|fare)\b|\b(results?|outcomes?|efficacy|benefit)\b/.test(q)) return 'outcome';
   return 'none';
+}
+
+/** "How many patients were…" → "patients". */
+function countedThing(question: string): string | undefined {
+  const match = /\b(?:how many|number of)\s+(?:[a-z-]+\s+)?([a-z]+s)\b/i.exec(question);
+  return match ? searchTerms(match[1]!)[0] : undefined;
 }
 
 function intentOf(question: string, namesAbbreviation: boolean): Intent {
