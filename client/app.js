@@ -59,6 +59,7 @@ const panel = createPanel({
   body: byId('panel-body'),
   close: /** @type {HTMLButtonElement} */ (byId('panel-close')),
   layout: ui.layout,
+  behind: [byId('main'), /** @type {HTMLElement} */ (document.querySelector('.topbar')), /** @type {HTMLElement} */ (document.querySelector('.skip-link'))],
 });
 
 const state = {
@@ -68,6 +69,8 @@ const state = {
   /** @type {Map<string, Exchange>} */
   inFlight: new Map(),
   nextId: 1,
+  /** Whether the reader is at the end of the conversation (see scrollToEnd). */
+  followEnd: true,
 };
 
 const CONNECTION_TEXT = /** @type {Record<ConnectionStatus, string>} */ ({
@@ -115,7 +118,6 @@ const connection = connect({
 });
 
 // ---- Connection and mode -------------------------------------------------------------------
-
 
 /**
  * @param {ConnectionStatus} status
@@ -189,6 +191,7 @@ function ask(question, retrying) {
   exchange.stopping = false;
   delete exchange.answer;
   delete exchange.error;
+  exchange.view.article.dataset.id = exchange.id;
   state.inFlight.set(exchange.id, exchange);
   renderStreaming(exchange);
   exchange.view.extra.replaceChildren();
@@ -308,11 +311,14 @@ function updateComposer() {
   }
 }
 
-/** @param {boolean} force scroll even if the reader has scrolled up */
+/**
+ * Keeps the newest text in view while the reader is at the end of the conversation; once they
+ * scroll up to read, new text no longer pulls them down.
+ * @param {boolean} force scroll even if the reader has scrolled up (a new question)
+ */
 function scrollToEnd(force) {
-  const box = ui.conversation;
-  const nearEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
-  if (force || nearEnd) box.scrollTop = box.scrollHeight;
+  if (force) state.followEnd = true;
+  if (state.followEnd) ui.conversation.scrollTop = ui.conversation.scrollHeight;
 }
 
 // The CSS sizes the box to its text where `field-sizing` is supported; elsewhere, do it here.
@@ -351,6 +357,16 @@ ui.stop.addEventListener('click', () => {
   ui.question.focus();
 });
 ui.newChat.addEventListener('click', newChat);
+ui.conversation.addEventListener('scroll', () => {
+  const box = ui.conversation;
+  state.followEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
+});
+
+// Following an in-page link moves the reading position, not always the focus: do both.
+document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  ui.question.focus();
+});
 
 for (const button of document.querySelectorAll('.example')) {
   button.addEventListener('click', () => {

@@ -14,9 +14,18 @@ import { h, passageFromCitation, passageView } from './render.js';
 
 /**
  * @param {{ panel: HTMLElement, title: HTMLElement, body: HTMLElement, close: HTMLButtonElement,
- *   layout: HTMLElement }} elements
+ *   layout: HTMLElement, behind: HTMLElement[] }} elements `behind`: what a drawer covers
  */
-export function createPanel({ panel, title, body, close, layout }) {
+export function createPanel({ panel, title, body, close, layout, behind }) {
+  // Must match the stylesheet's breakpoint, where the panel becomes a full-width drawer.
+  const drawer = window.matchMedia('(max-width: 860px)');
+  /** A drawer covers the page: keep Tab and screen readers inside it while it is open. */
+  function updateInert() {
+    const cover = drawer.matches && !panel.hidden;
+    for (const element of behind) element.inert = cover;
+  }
+  drawer.addEventListener('change', updateInert);
+
   /** @type {Map<string, Promise<Passage>>} */
   const passages = new Map();
   /** @type {HTMLElement | null} */
@@ -51,6 +60,7 @@ export function createPanel({ panel, title, body, close, layout }) {
     body.scrollTop = 0;
     panel.hidden = false;
     layout.classList.add('panel-open');
+    updateInert();
     close.focus();
     fetchPassage(citation.passageId).then(
       (passage) => {
@@ -70,6 +80,7 @@ export function createPanel({ panel, title, body, close, layout }) {
     if (panel.hidden) return;
     panel.hidden = true;
     layout.classList.remove('panel-open');
+    updateInert();
     showing = null;
     if (restoreFocus && trigger && trigger.isConnected) trigger.focus();
     trigger = null;
@@ -79,7 +90,9 @@ export function createPanel({ panel, title, body, close, layout }) {
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && !panel.hidden) {
       event.preventDefault();
-      hide();
+      // Someone typing in the question box stays there; focus in the panel goes back to the citation.
+      const active = document.activeElement;
+      hide({ restoreFocus: !active || active === document.body || panel.contains(active) });
     }
   });
 

@@ -75,8 +75,13 @@ export function locationText(where) {
  * @param {(citation: Citation, trigger: HTMLElement) => void} onCite
  */
 export function fillAnswerText(container, text, citationsByN, onCite) {
-  const nodes = segmentAnswer(text).map((segment) => {
-    if (segment.kind === 'text') return document.createTextNode(segment.text);
+  const segments = segmentAnswer(text);
+  const nodes = segments.map((segment, i) => {
+    if (segment.kind === 'text') {
+      // A no-break space keeps a citation number on the line of the word it follows.
+      const glued = segments[i + 1]?.kind === 'marker' ? segment.text.replace(/ $/, '\u00a0') : segment.text;
+      return document.createTextNode(glued);
+    }
     if (!citationsByN) return h('span', { className: 'cite cite-pending', text: String(segment.n), attrs: { 'aria-hidden': 'true' } });
     const citation = citationsByN.get(segment.n);
     return citation ? citeButton(citation, onCite) : document.createTextNode(segment.raw);
@@ -187,7 +192,12 @@ export function passageView(passage) {
     ]),
     passage.table ? tableView(passage.table) : h('blockquote', { className: 'passage-text', text: passage.text }),
     h('h3', { className: 'panel-subtitle', text: 'References cited in this passage' }),
-    passage.references.length > 0 ? referenceList(passage.references) : h('p', { className: 'muted', text: 'This passage cites none of the paper’s references.' }),
+    passage.references.length > 0
+      ? referenceList(passage.references)
+      : h('p', {
+          className: 'muted',
+          text: passage.refs.length > 0 ? `It cites reference ${passage.refs.join(', ')}, which the paper’s reference list does not describe.` : 'This passage cites none of the paper’s references.',
+        }),
   ]);
 }
 

@@ -31,6 +31,9 @@ export interface Evidence {
   passageRank: number;
 }
 
+/** Questions about the paper itself, which its front matter answers. */
+const ABOUT_THE_PAPER = /\b(authors?|wrote|written|edit(?:ed|or|ors)|review(?:ed|ers)|affiliat\w*|universit\w*|hospital|received|accepted|published|publication|licen[cs]e|copyright|correspond\w*|e-?mail|fund\w*|grant|citation|cite this|doi|journal|keywords?)\b/i;
+
 /** A sentence that lists things: "including A, B, C", "such as", three commas. */
 const ENUMERATES = /\b(?:includ(?:e|es|ing)|such as|namely|categorized into|consists? of)\b|(?:[^,]+,){3}/i;
 
@@ -100,7 +103,11 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
     const heading = library.terms(`heading:${chunk.docId}:${chunk.sectionPath.join('/')}:${chunk.table?.header.join('|') ?? ''}`, () =>
       [...chunk.sectionPath, chunk.table ? `${chunk.table.caption} ${chunk.table.header.join(' ')}` : ''].join(' '),
     );
-    const paragraph = library.terms(`block:${chunk.docId}:${chunk.block}`, () => library.blockOf(chunk).map((member) => member.text).join(' '));
+    // A paragraph's sentences share context; a table's rows are separate records.
+    const paragraph =
+      chunk.kind === 'paragraph'
+        ? library.terms(`block:${chunk.docId}:${chunk.block}`, () => library.blockOf(chunk).map((member) => member.text).join(' '))
+        : library.terms(`chunk:${chunk.id}`, () => chunk.text);
     library.sentences(chunk).forEach((sentence, position) => {
       const terms = new Set(searchTerms(sentence.text));
       const titles = new Set(
@@ -140,6 +147,8 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
       if (question.intent === 'definition' && definesSubject(sentence.text, question)) score += 0.15;
       if (question.comparative && COMPARES.test(sentence.text)) score += 0.1;
       if (sentence.text.length > 450) score -= 0.05;
+      // Editors, affiliations and licences answer questions about the paper, not about the topic.
+      if (chunk.section === 'Front matter' && !ABOUT_THE_PAPER.test(question.text)) score -= 0.3;
       evidence.push({
         chunk,
         text: sentence.text,

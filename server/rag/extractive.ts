@@ -8,7 +8,7 @@ import type { Chunk, GlossaryEntry, Reference } from '../../lib/types.ts';
 import type { CitedPart } from './cite.ts';
 import { DEFAULT_SELECTION, scoreEvidence, selectEvidence, type Evidence, type Selection } from './evidence.ts';
 import type { Library } from './library.ts';
-import type { AnalyzedQuestion, AnswerType, Concept } from './question.ts';
+import type { AnalyzedQuestion, AnswerType } from './question.ts';
 import type { Passage } from './retrieve.ts';
 
 export interface ExtractiveResult {
@@ -129,7 +129,7 @@ function citedEntries(question: AnalyzedQuestion, chosen: Evidence[], library: L
 
 function render(item: Evidence, question: AnalyzedQuestion, library: Library): string {
   const { chunk } = item;
-  if (chunk.kind === 'table-row' && chunk.table) return renderRow(chunk, question.concepts);
+  if (chunk.kind === 'table-row' && chunk.table) return renderRow(chunk, question);
   if (chunk.kind === 'reference') {
     const reference = library.reference(chunk.docId, chunk.refs[0] ?? -1);
     return reference ? renderReference(reference, question.expected) : chunk.text;
@@ -153,14 +153,12 @@ export function trimSentence(sentence: string): string {
  * A table row as a sentence: the row's name (the cell that names the trial or drug), the
  * columns the question asks about and the result columns.
  */
-export function renderRow(chunk: Chunk, concepts: Concept[]): string {
+export function renderRow(chunk: Chunk, question: AnalyzedQuestion): string {
   const table = chunk.table!;
-  const wanted = new Set(concepts.flatMap((concept) => concept.alternatives.flat()));
+  // The question's words, question words included: "what year" asks for the Year column.
+  const wanted = new Set([...question.concepts.flatMap((concept) => concept.alternatives.flat()), ...searchTerms(question.text)]);
   const columns = table.header.map((header, i) => ({ header, cell: table.cells[i] ?? '', i })).filter((column) => column.cell !== '');
-  const nameColumn =
-    columns.find((column) => /trial|study|name|nct/i.test(column.header)) ??
-    columns.find((column) => searchTerms(column.cell).some((term) => wanted.has(term))) ??
-    columns[0]!;
+  const nameColumn = columns.find((column) => /trial|study|name|nct|^adc$|^drug$/i.test(column.header)) ?? columns[0]!;
   const resultColumns = columns.filter((column) => /result|outcome|efficacy|response|survival/i.test(column.header));
   const asked = columns.filter(
     (column) =>
@@ -169,7 +167,7 @@ export function renderRow(chunk: Chunk, concepts: Concept[]): string {
   );
   const chosen = [...new Set([...asked, ...resultColumns])].filter((column) => column !== nameColumn).sort((a, b) => a.i - b.i);
   const shown = chosen.length > 0 ? chosen : columns.filter((column) => column !== nameColumn);
-  const pairs = shown.map((column) => `${column.header.toLowerCase()} ${column.cell}`).join('; ');
+  const pairs = shown.map((column) => `${/^[A-Z0-9]{2,}$/.test(column.header) ? column.header : column.header.toLowerCase()} ${column.cell}`).join('; ');
   return `In ${table.label}, ${nameColumn.cell}: ${pairs}.`;
 }
 
