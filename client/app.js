@@ -91,6 +91,12 @@ const connection = connect({
     exchange.text += text;
     renderStreaming(exchange);
   },
+  onReset(id) {
+    const exchange = state.inFlight.get(id);
+    if (!exchange) return;
+    exchange.text = '';
+    renderStreaming(exchange);
+  },
   onDone(id, answer) {
     const exchange = state.inFlight.get(id);
     if (!exchange) return;

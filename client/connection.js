@@ -9,6 +9,7 @@
  * @typedef {{
  *   onStatus: (status: ConnectionStatus, detail?: string) => void,
  *   onDelta: (id: string, text: string) => void,
+ *   onReset: (id: string) => void,
  *   onDone: (id: string, answer: import('./render.js').Answer) => void,
  *   onError: (id: string, message: string) => void,
  *   onLost: () => void,
@@ -47,6 +48,11 @@ export function connect(handlers) {
     const id = idOf(payload);
     const text = /** @type {{ text?: unknown }} */ (payload).text;
     if (id !== undefined && typeof text === 'string') handlers.onDelta(id, text);
+  });
+  // After an LLM failure mid-stream the server starts the answer over (the offline answer).
+  socket.on('answer:reset', (/** @type {unknown} */ payload) => {
+    const id = idOf(payload);
+    if (id !== undefined) handlers.onReset(id);
   });
   socket.on('answer:done', (/** @type {unknown} */ payload) => {
     const id = idOf(payload);

@@ -140,7 +140,12 @@ export interface Answer {
   timings: { retrieveMs: number; answerMs: number };
 }
 
-/** What `answer()` yields while it works; the last event is always `answer-done`. */
+/**
+ * What `answer()` yields while it works; the last event is always `answer-done`. The deltas
+ * concatenate to the final answer text; `answer-reset` (only after an LLM failure mid-stream)
+ * discards the text so far, and the deltas after it concatenate to the final answer.
+ */
 export type AnswerEvent =
   | { type: 'answer-delta'; text: string }
+  | { type: 'answer-reset' }
   | { type: 'answer-done'; answer: Answer };

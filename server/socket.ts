@@ -4,8 +4,9 @@
  *   client → server  ask     { id, question, history? }
  *   client → server  cancel  { id }
  *   server → client  answer:delta  { id, text }        text grows; deltas concatenate to the answer
+ *   server → client  answer:reset  { id }              (rare) an LLM failed mid-stream: discard the text so far
  *   server → client  answer:done   { id, ...answer }   the answer object
- *   server → client  answer:error  { id, message }     invalid payload, cancelled, or failure
+ *   server → client  answer:error  { id, message, code }  code: invalid | busy | rate-limited | cancelled | failed
  *
  * Several questions may be in flight on one socket; each is told apart by its id.
  */
@@ -35,21 +36,21 @@ export function attachSocket(io: Server, engine: Engine, log: Logger, options: S
       const id = idOf(payload);
       if (!parsed.success) {
         const message = describeIssue(parsed.error);
-        socket.emit('answer:error', { id, message });
+        socket.emit('answer:error', { id, message, code: 'invalid' });
         ack?.({ ok: false, error: message });
         return;
       }
       const request = parsed.data;
       const refusal = inFlight.has(request.id)
-        ? `a question with id ${JSON.stringify(request.id)} is already in flight`
+        ? { code: 'invalid', message: `a question with id ${JSON.stringify(request.id)} is already in flight` }
         : inFlight.size >= options.maxInFlight
-          ? `too many questions in flight on this connection (at most ${options.maxInFlight})`
+          ? { code: 'busy', message: `too many questions in flight on this connection (at most ${options.maxInFlight})` }
           : !limiter.allow(address)
-            ? 'too many questions; wait a minute and try again'
+            ? { code: 'rate-limited', message: 'too many questions; wait a minute and try again' }
             : undefined;
       if (refusal) {
-        socket.emit('answer:error', { id: request.id, message: refusal });
-        ack?.({ ok: false, error: refusal });
+        socket.emit('answer:error', { id: request.id, ...refusal });
+        ack?.({ ok: false, error: refusal.message });
         return;
       }
       ack?.({ ok: true, id: request.id });
@@ -60,14 +61,15 @@ export function attachSocket(io: Server, engine: Engine, log: Logger, options: S
         for await (const event of engine.answerer.answer(request.question, { history: request.history ?? [], signal: controller.signal })) {
           if (controller.signal.aborted) break;
           if (event.type === 'answer-delta') socket.emit('answer:delta', { id: request.id, text: event.text });
+          else if (event.type === 'answer-reset') socket.emit('answer:reset', { id: request.id });
           else socket.emit('answer:done', { id: request.id, ...event.answer });
         }
-        if (controller.signal.aborted) socket.emit('answer:error', { id: request.id, message: 'cancelled' });
+        if (controller.signal.aborted) socket.emit('answer:error', { id: request.id, message: 'cancelled', code: 'cancelled' });
         log.info('socket ask', { ms: Math.round(performance.now() - started), chars: request.question.length, cancelled: controller.signal.aborted });
       } catch (error) {
-        const message = controller.signal.aborted ? 'cancelled' : 'the answer failed; try again';
-        if (!controller.signal.aborted) log.error('socket ask failed', { error: (error as Error).message });
-        socket.emit('answer:error', { id: request.id, message });
+        const cancelled = controller.signal.aborted;
+        if (!cancelled) log.error('socket ask failed', { error: (error as Error).message });
+        socket.emit('answer:error', { id: request.id, message: cancelled ? 'cancelled' : 'the answer failed; try again', code: cancelled ? 'cancelled' : 'failed' });
       } finally {
         inFlight.delete(request.id);
       }
@@ -76,7 +78,7 @@ export function attachSocket(io: Server, engine: Engine, log: Logger, options: S
     socket.on('cancel', (payload: unknown) => {
       const parsed = SocketCancel.safeParse(payload);
       if (!parsed.success) {
-        socket.emit('answer:error', { id: idOf(payload), message: describeIssue(parsed.error) });
+        socket.emit('answer:error', { id: idOf(payload), message: describeIssue(parsed.error), code: 'invalid' });
         return;
       }
       inFlight.get(parsed.data.id)?.abort(new Error('cancelled'));

@@ -156,6 +156,7 @@ async function* answerWithLlm(
     }
   } catch (error) {
     throwIfAborted(signal);
+    if (shown) yield { type: 'answer-reset' };
     return { notice: `LLM unavailable (${describe(error)}), answered offline${shown ? '; the streamed text was replaced' : ''}` };
   }
   const citations = guard.cited.map((modelNumber, i) => {
@@ -178,15 +179,20 @@ function isDecline(text: string): boolean {
   return /indexed papers (?:don't|do not) say|passages do not contain|not (?:contained|mentioned|stated) in the passages/i.test(text) || text.trim() === DECLINE_PHRASE;
 }
 
-/** "The indexed papers don't say what dose of T-DXd was given." */
+/**
+ * "The indexed papers don't say what the capital of France is." The question is echoed as an
+ * indirect question, without markup, and only when short.
+ */
 export function declineText(question: string): string {
-  let q = question.trim().replace(/[?.!\s]+$/, '');
-  if (/^(is|are|was|were|do|does|did|can|could|has|have|had|should|will|would)\b/i.test(q)) {
-    q = `whether ${q.charAt(0).toLowerCase()}${q.slice(1)}`;
-  } else if (!/^[A-Z]{2}/.test(q)) {
-    q = q.charAt(0).toLowerCase() + q.slice(1);
+  let q = question.replace(/<[^>]*>/g, ' ').replace(/[<>]/g, ' ').replace(/\s+/g, ' ').trim().replace(/[?.!\s]+$/, '');
+  const inverted = /^(what|who|which|where|how \w+)\s+(is|are|was|were)\s+(.+)$/i.exec(q);
+  if (inverted && !/^(the )?(\w+ )?(of|in|for)\b/.test(inverted[3]!)) {
+    q = `${inverted[1]} ${inverted[3]} ${inverted[2]}`;
+  } else if (/^(is|are|was|were|do|does|did|can|could|has|have|had|should|will|would)\b/i.test(q)) {
+    q = `whether ${q}`;
   }
-  return q.length > 0 && q.length < 200 ? `The indexed papers don't say ${q}.` : "The indexed papers don't say.";
+  if (!/^[A-Z]{2}/.test(q)) q = q.charAt(0).toLowerCase() + q.slice(1);
+  return q.length > 0 && q.length <= 160 ? `The indexed papers don't say ${q}.` : "The indexed papers don't say.";
 }
 
 function declined(question: string, mode: Answer['mode'], timings: Answer['timings'], notice?: string): Answer {
@@ -200,7 +206,8 @@ function describe(error: unknown): string {
   if (status === 429 || /429|rate limit/i.test(message)) return 'rate limited';
   if (status !== undefined && status >= 500) return `server error ${status}`;
   if (/timed? ?out|timeout|aborted/i.test(message)) return 'timed out';
-  if (/ECONNREFUSED|fetch failed|connect/i.test(message)) return 'cannot connect';
+  if (/ECONNRESET|socket hang up|terminated|premature close/i.test(message)) return 'the connection dropped';
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|connection error/i.test(message)) return 'cannot connect';
   return message.split('\n')[0]!.slice(0, 120);
 }
 

@@ -122,13 +122,13 @@ describe('Socket.IO answers', () => {
     socket.emit('cancel', {});
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(errors).toEqual([
-      { id: 'x1', message: 'question must be a string' },
-      { id: 'x2', message: 'question is empty' },
-      { id: 'x3', message: 'question is over 2,000 characters' },
-      { id: 'x4', message: 'history.0.role: role must be "user" or "assistant"' },
-      { id: null, message: 'id must be a string or a number' },
-      { id: null, message: 'the body must be a JSON object { question, history? }' },
-      { id: null, message: 'id must be a string or a number' },
+      { id: 'x1', message: 'question must be a string', code: 'invalid' },
+      { id: 'x2', message: 'question is empty', code: 'invalid' },
+      { id: 'x3', message: 'question is over 2,000 characters', code: 'invalid' },
+      { id: 'x4', message: 'history.0.role: role must be "user" or "assistant"', code: 'invalid' },
+      { id: null, message: 'id must be a string or a number', code: 'invalid' },
+      { id: null, message: 'the body must be a JSON object { question, history? }', code: 'invalid' },
+      { id: null, message: 'id must be a string or a number', code: 'invalid' },
     ]);
     const ok = track(socket, 'after');
     socket.emit('ask', { id: 'after', question: 'What is ZW25?' });
@@ -150,7 +150,7 @@ describe('Socket.IO answers', () => {
     socket.emit('cancel', { id: 'slow' });
     const { done, error, deltas } = await outcome;
     expect(done).toBeUndefined();
-    expect(error).toEqual({ id: 'slow', message: 'cancelled' });
+    expect(error).toEqual({ id: 'slow', message: 'cancelled', code: 'cancelled' });
     expect(deltas.join('').length).toBeLessThan(' more'.length * 30);
   });
 

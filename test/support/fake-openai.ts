@@ -104,6 +104,8 @@ async function handle(fake: FakeOpenAI, request: IncomingMessage, response: Serv
     send({ content: token });
   }
   if (behaviour.kind === 'drop') {
+    // Let the client read what was sent, then cut the connection mid-answer.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     response.socket?.destroy();
     return;
   }

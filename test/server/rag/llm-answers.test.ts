@@ -29,15 +29,19 @@ afterAll(async () => {
   await review?.remove();
 });
 
-async function collect(question: string, history: { role: 'user' | 'assistant'; content: string }[] = []): Promise<{ deltas: string[]; final: Answer }> {
-  const deltas: string[] = [];
+async function collect(question: string, history: { role: 'user' | 'assistant'; content: string }[] = []): Promise<{ deltas: string[]; final: Answer; resets: number }> {
+  let deltas: string[] = [];
   let final: Answer | undefined;
+  let resets = 0;
   for await (const event of answerer.answer(question, { history }) as AsyncGenerator<AnswerEvent, Answer>) {
     if (event.type === 'answer-delta') deltas.push(event.text);
-    else final = event.answer;
+    else if (event.type === 'answer-reset') {
+      resets++;
+      deltas = [];
+    } else final = event.answer;
   }
   if (!final) throw new Error('no answer-done event');
-  return { deltas, final };
+  return { deltas, final, resets };
 }
 
 describe('LLM answers over a streaming OpenAI-compatible server', () => {
@@ -115,9 +119,19 @@ describe('LLM answers over a streaming OpenAI-compatible server', () => {
 
   it('falls back when the stream drops before any citation', async () => {
     fake.onChat = () => ({ kind: 'drop', tokens: ['Partial answer without'] });
-    const { final } = await collect('What does T-DXd stand for?');
+    const { final, resets } = await collect('What does T-DXd stand for?');
     expect(final.mode).toBe('extractive');
     expect(final.notice).toMatch(/LLM unavailable/);
+    expect(resets).toBe(0);
+  });
+
+  it('starts over with the offline answer when the stream drops after text was shown', async () => {
+    fake.onChat = () => ({ kind: 'drop', tokens: ['Trastuzumab deruxtecan [1]', ' and then the connection'] });
+    const { deltas, final, resets } = await collect('What does T-DXd stand for?');
+    expect(resets).toBe(1);
+    expect(final.mode).toBe('extractive');
+    expect(final.notice).toMatch(/LLM unavailable \(.+\), answered offline; the streamed text was replaced/);
+    expect(deltas.join('')).toBe(final.answer);
   });
 
   it('reports a decline from the model as abstained', async () => {
