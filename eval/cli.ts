@@ -12,7 +12,7 @@ import { InputError } from './errors.ts';
 import { createLlmJudge, type Judge } from './judge.ts';
 import { loadQuestions, type EvalQuestion } from './questions.ts';
 import { renderHtmlReport } from './report-html.ts';
-import { formatComparison, formatFailures, formatSummaryTable, formatThresholdChecks } from './report-text.ts';
+import { formatComparison, formatFailures, formatNotices, formatSummaryTable, formatThresholdChecks } from './report-text.ts';
 import { readResults, writeResults } from './results-file.ts';
 import { runEval, type EvalRun } from './run.ts';
 import { libraryTarget, serverTarget, type AnswerTarget } from './targets.ts';
@@ -148,7 +148,7 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
   const progress = process.stderr.isTTY
     ? (done: number, total: number) => process.stderr.write(`\reval: ${done}/${total}${done === total ? '\n' : ''}`)
     : undefined;
-  const run: EvalRun = await runEval(questions, target, { set: relative(process.cwd(), options.set) || options.set, ...(judge ? { judge } : {}), ...(progress ? { onProgress: progress } : {}) });
+  const run: EvalRun = await runEval(questions, target, { set: shown(options.set), ...(judge ? { judge } : {}), ...(progress ? { onProgress: progress } : {}) });
 
   const checks = checkThresholds(run.summary.overall, thresholds);
   const comparison = previous ? compareRuns(previous, run) : undefined;
@@ -161,15 +161,22 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
       `PaperChat eval: ${run.meta.questions} questions, mode ${run.meta.mode}, ${(run.meta.durationMs / 1000).toFixed(1)} s`,
       formatSummaryTable(run.summary),
       formatFailures(run.results),
+      ...(run.summary.overall.notices > 0 ? [formatNotices(run.results)] : []),
       ...(comparison && previous ? [formatComparison(comparison, previous)] : []),
       formatThresholdChecks(checks),
     ];
     process.stdout.write(`${sections.join('\n\n')}\n`);
   }
-  process.stderr.write(`eval: wrote ${relative(process.cwd(), paths.json)} and ${relative(process.cwd(), paths.html)}\n`);
+  process.stderr.write(`eval: wrote ${shown(paths.json)} and ${shown(paths.html)}\n`);
   const errors = run.summary.overall.errors;
   if (errors > 0) process.stderr.write(`eval: ${errors} question(s) could not be asked; see "error:" in the failures\n`);
   return errors > 0 ? 1 : 0;
+}
+
+/** A path as the user would type it: relative inside the working directory, else absolute. */
+function shown(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside && !inside.startsWith('..') ? inside : path;
 }
 
 main(process.argv.slice(2), process.env).then(

@@ -8,6 +8,8 @@ export interface MetricColumn {
   key: string;
   /** Short header for tables. */
   label: string;
+  /** Full name for cards and charts. */
+  name: string;
   get: (metrics: MetricSet) => number | undefined;
   unit: 'rate' | 'ms';
   /** Which way is better, for marking changes. */
@@ -15,19 +17,19 @@ export interface MetricColumn {
 }
 
 export const METRIC_COLUMNS: MetricColumn[] = [
-  { key: 'answerAccuracy', label: 'acc', get: (m) => m.answerAccuracy, unit: 'rate', better: 'higher' },
-  { key: 'partialCredit', label: 'partial', get: (m) => m.partialCredit, unit: 'rate', better: 'higher' },
-  { key: 'citationRecall', label: 'cit.R', get: (m) => m.citationRecall, unit: 'rate', better: 'higher' },
-  { key: 'citationPrecision', label: 'cit.P', get: (m) => m.citationPrecision, unit: 'rate', better: 'higher' },
-  { key: 'goldReferenceRecall', label: 'refs', get: (m) => m.goldReferenceRecall, unit: 'rate', better: 'higher' },
-  { key: 'recallAt1', label: 'R@1', get: (m) => m.retrieval?.recallAt1, unit: 'rate', better: 'higher' },
-  { key: 'recallAt5', label: 'R@5', get: (m) => m.retrieval?.recallAt5, unit: 'rate', better: 'higher' },
-  { key: 'recallAt10', label: 'R@10', get: (m) => m.retrieval?.recallAt10, unit: 'rate', better: 'higher' },
-  { key: 'mrr', label: 'MRR', get: (m) => m.retrieval?.mrr, unit: 'rate', better: 'higher' },
-  { key: 'abstentionCorrectRate', label: 'declined', get: (m) => m.abstentionCorrectRate, unit: 'rate', better: 'higher' },
-  { key: 'falseDeclineRate', label: 'false-decl', get: (m) => m.falseDeclineRate, unit: 'rate', better: 'lower' },
-  { key: 'latencyP50', label: 'p50 ms', get: (m) => m.latencyMs.p50, unit: 'ms', better: 'lower' },
-  { key: 'latencyP95', label: 'p95 ms', get: (m) => m.latencyMs.p95, unit: 'ms', better: 'lower' },
+  { key: 'answerAccuracy', name: 'answer accuracy', label: 'acc', get: (m) => m.answerAccuracy, unit: 'rate', better: 'higher' },
+  { key: 'partialCredit', name: 'partial credit', label: 'partial', get: (m) => m.partialCredit, unit: 'rate', better: 'higher' },
+  { key: 'citationRecall', name: 'citation recall', label: 'cit.R', get: (m) => m.citationRecall, unit: 'rate', better: 'higher' },
+  { key: 'citationPrecision', name: 'citation precision', label: 'cit.P', get: (m) => m.citationPrecision, unit: 'rate', better: 'higher' },
+  { key: 'goldReferenceRecall', name: 'gold reference recall', label: 'refs', get: (m) => m.goldReferenceRecall, unit: 'rate', better: 'higher' },
+  { key: 'recallAt1', name: 'retrieval recall@1', label: 'R@1', get: (m) => m.retrieval?.recallAt1, unit: 'rate', better: 'higher' },
+  { key: 'recallAt5', name: 'retrieval recall@5', label: 'R@5', get: (m) => m.retrieval?.recallAt5, unit: 'rate', better: 'higher' },
+  { key: 'recallAt10', name: 'retrieval recall@10', label: 'R@10', get: (m) => m.retrieval?.recallAt10, unit: 'rate', better: 'higher' },
+  { key: 'mrr', name: 'retrieval MRR', label: 'MRR', get: (m) => m.retrieval?.mrr, unit: 'rate', better: 'higher' },
+  { key: 'abstentionCorrectRate', name: 'unanswerable declined', label: 'declined', get: (m) => m.abstentionCorrectRate, unit: 'rate', better: 'higher' },
+  { key: 'falseDeclineRate', name: 'answerable declined', label: 'false-decl', get: (m) => m.falseDeclineRate, unit: 'rate', better: 'lower' },
+  { key: 'latencyP50', name: 'latency p50 (ms)', label: 'p50 ms', get: (m) => m.latencyMs.p50, unit: 'ms', better: 'lower' },
+  { key: 'latencyP95', name: 'latency p95 (ms)', label: 'p95 ms', get: (m) => m.latencyMs.p95, unit: 'ms', better: 'lower' },
 ];
 
 /** "0.812" for rates, "43" for milliseconds, "n/a" when not measured. */

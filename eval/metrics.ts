@@ -121,6 +121,8 @@ export interface MetricSet {
   /** Questions whose result is correct (answerable: right answer; unanswerable: declined). */
   passed: number;
   errors: number;
+  /** Answers that came with a notice, e.g. "LLM unavailable …, answered offline". */
+  notices: number;
   /** Share of answerable questions answered correctly. */
   answerAccuracy?: number;
   /** Mean share of facts stated, over answerable questions. */
@@ -163,6 +165,7 @@ function metricsOf(results: QuestionResult[]): MetricSet {
     questions: results.length,
     passed: results.filter((result) => result.correct).length,
     errors: results.filter((result) => result.error !== undefined).length,
+    notices: results.filter((result) => result.notice !== undefined).length,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), mean: mean(latencies), max: latencies.length ? Math.max(...latencies) : undefined },
   };
   const set = <K extends keyof MetricSet>(key: K, value: MetricSet[K] | undefined) => {

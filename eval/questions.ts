@@ -24,27 +24,28 @@ export type Category = (typeof CATEGORIES)[number];
 /** Categories whose answers may be longer (several items or both sides of a comparison). */
 export const LONG_ANSWER_CATEGORIES: ReadonlySet<Category> = new Set(['list', 'comparison']);
 
-const nonEmpty = (what: string) => z.string({ message: `${what} must be a string` }).refine((value) => value.trim().length > 0, `${what} is empty`);
+// Messages name no field: the loader prefixes the path ("facts.0: needs at least one alternative").
+const nonEmpty = z.string({ message: 'must be a string' }).refine((value) => value.trim().length > 0, 'is empty');
 
 const Turn = z.strictObject({
-  role: z.enum(['user', 'assistant'], { message: 'role must be "user" or "assistant"' }),
-  content: z.string({ message: 'content must be a string' }),
+  role: z.enum(['user', 'assistant'], { message: 'must be "user" or "assistant"' }),
+  content: z.string({ message: 'must be a string' }),
 });
 
 const QuestionSchema = z.strictObject({
-  id: nonEmpty('id'),
-  category: z.enum(CATEGORIES, { message: `category must be one of ${CATEGORIES.join(', ')}` }),
-  tags: z.array(nonEmpty('a tag'), { message: 'tags must be a list of strings' }).optional(),
-  question: nonEmpty('question'),
-  history: z.array(Turn, { message: 'history must be a list of {role, content}' }).optional(),
-  answerable: z.boolean({ message: 'answerable must be true or false' }),
-  facts: z.array(z.array(nonEmpty('a fact alternative'), { message: 'each fact must be a list of strings' }).min(1, 'a fact needs at least one alternative'), {
-    message: 'facts must be a list of lists of strings',
+  id: nonEmpty,
+  category: z.enum(CATEGORIES, { message: `must be one of ${CATEGORIES.join(', ')}` }),
+  tags: z.array(nonEmpty, { message: 'must be a list of strings' }).optional(),
+  question: nonEmpty,
+  history: z.array(Turn, { message: 'must be a list of {role, content}' }).optional(),
+  answerable: z.boolean({ message: 'must be true or false' }),
+  facts: z.array(z.array(nonEmpty, { message: 'must be a list of alternative strings' }).min(1, 'needs at least one alternative'), {
+    message: 'must be a list of lists of strings',
   }),
-  refs: z.array(z.number().int().positive('reference numbers must be positive integers'), { message: 'refs must be a list of numbers' }),
-  section: z.string({ message: 'section must be a string' }),
-  evidence: z.string({ message: 'evidence must be a string' }),
-  doc: nonEmpty('doc').optional(),
+  refs: z.array(z.number({ message: 'must be a number' }).int('must be a whole number').positive('must be positive'), { message: 'must be a list of numbers' }),
+  section: z.string({ message: 'must be a string' }),
+  evidence: z.string({ message: 'must be a string' }),
+  doc: nonEmpty.optional(),
 });
 
 export type EvalQuestion = z.infer<typeof QuestionSchema> & {
@@ -97,14 +98,22 @@ function parseLine(line: string, where: string): EvalQuestion {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join('.');
+    let message = issue.message;
     // zod reports unknown keys without a path; name them, they are usually typos ("fact").
-    const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}` : issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+    else if (issue.code === 'invalid_type' && valueAt(json, issue.path) === undefined) message = 'is missing';
     throw new QuestionSetError(`eval: ${where}: ${path ? `${path}: ` : ''}${message}`);
   }
   const question = parsed.data;
   const problem = consistencyProblem(question);
   if (problem) throw new QuestionSetError(`eval: ${where}: ${problem}`);
   return { ...question, source: where };
+}
+
+function valueAt(json: unknown, path: PropertyKey[]): unknown {
+  let value = json;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
 }
 
 /** Rules between fields that a schema of single fields cannot express. */

@@ -66,7 +66,7 @@ function headlineCards(overall: MetricSet, thresholds: ThresholdCheck[] | undefi
     const check = thresholds?.find((candidate) => candidate.metric === column.key || (column.key === 'recallAt5' && candidate.metric === 'retrievalRecallAt5'));
     const state = check ? (check.passed ? 'pass' : 'fail') : '';
     const limit = check ? `<span class="limit">${check.bound === 'minimum' ? '≥' : '≤'} ${check.limit.toFixed(2)}</span>` : '';
-    return `<div class="card ${state}"><div class="value">${formatValue(column.get(overall), column.unit)}</div><div class="label">${escape(column.key)}</div>${limit}</div>`;
+    return `<div class="card ${state}"><div class="value">${formatValue(column.get(overall), column.unit)}</div><div class="label">${escape(column.name)}</div>${limit}</div>`;
   });
   return `<section class="cards">${cards.join('')}</section>`;
 }
@@ -108,7 +108,13 @@ function rateBars(rows: { label: string; bars: Bar[] }[], legend: { name: string
     }
     y += groupGap;
   }
-  const legendItems = legend.map((item, i) => `<rect x="${labelWidth + i * 130}" y="4" width="10" height="10" fill="${item.color}"/><text x="${labelWidth + i * 130 + 14}" y="13" class="axis">${escape(item.name)}</text>`);
+  // Legend entries side by side, each as wide as its text (about 6 px per character at 11 px).
+  let legendX = labelWidth;
+  const legendItems = legend.map((item) => {
+    const x = legendX;
+    legendX += 24 + item.name.length * 6;
+    return `<rect x="${x}" y="4" width="10" height="10" fill="${item.color}"/><text x="${x + 14}" y="13" class="axis">${escape(item.name)}</text>`;
+  });
   return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" xmlns="http://www.w3.org/2000/svg">${legendItems.join('')}${parts.join('')}</svg>`;
 }
 
@@ -150,40 +156,48 @@ function citationChart(run: EvalRun): string {
 
 function latencyChart(results: QuestionResult[], overall: MetricSet): string {
   const latencies = results.map((result) => result.latencyMs);
-  const bins = histogram(latencies, Math.min(20, Math.max(1, Math.ceil(Math.sqrt(latencies.length)))));
+  // Bars up to twice the p95; slower questions share the last bar, marked "+".
+  const cap = overall.latencyMs.p95 !== undefined ? overall.latencyMs.p95 * 2 : undefined;
+  const bins = histogram(latencies, Math.min(20, Math.max(1, Math.ceil(Math.sqrt(latencies.length)))), cap);
   if (bins.length === 0) return '<p class="note">No questions.</p>';
   const width = 490;
-  const height = 220;
-  const left = 40;
+  const height = 230;
+  const left = 20;
+  const top = 34;
   const bottom = 30;
-  const plotWidth = width - left - 10;
-  const plotHeight = height - bottom - 20;
+  const plotWidth = width - left - 20;
+  const plotHeight = height - bottom - top;
   const low = bins[0]!.from;
   const high = bins[bins.length - 1]!.to;
   const most = Math.max(...bins.map((bin) => bin.count));
-  const x = (ms: number) => left + ((ms - low) / (high - low || 1)) * plotWidth;
+  const x = (ms: number) => left + ((Math.min(ms, high) - low) / (high - low || 1)) * plotWidth;
   const parts: string[] = [];
   for (const bin of bins) {
     const h = (bin.count / most) * plotHeight;
+    const range = bin.overflow ? `≥ ${bin.from.toFixed(0)} ms` : `${bin.from.toFixed(0)}–${bin.to.toFixed(0)} ms`;
     parts.push(
-      `<rect x="${x(bin.from).toFixed(1)}" y="${(20 + plotHeight - h).toFixed(1)}" width="${Math.max(1, x(bin.to) - x(bin.from) - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLORS.primary}"><title>${bin.from.toFixed(0)}–${bin.to.toFixed(0)} ms: ${bin.count}</title></rect>`,
+      `<rect x="${x(bin.from).toFixed(1)}" y="${(top + plotHeight - h).toFixed(1)}" width="${Math.max(1, x(bin.to) - x(bin.from) - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${bin.overflow ? COLORS.neutral : COLORS.primary}"><title>${range}: ${bin.count}</title></rect>`,
     );
+    if (bin.count > 0) parts.push(`<text x="${((x(bin.from) + x(bin.to)) / 2).toFixed(1)}" y="${(top + plotHeight - h - 3).toFixed(1)}" class="tick" text-anchor="middle">${bin.count}</text>`);
   }
-  for (const [name, value] of [
-    ['p50', overall.latencyMs.p50],
-    ['p95', overall.latencyMs.p95],
-  ] as const) {
-    if (value === undefined) continue;
-    parts.push(`<line x1="${x(value).toFixed(1)}" y1="14" x2="${x(value).toFixed(1)}" y2="${20 + plotHeight}" stroke="${COLORS.bad}" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${(x(value) + 3).toFixed(1)}" y="12" class="axis">${name} ${value.toFixed(0)} ms</text>`);
-  }
-  parts.push(`<line x1="${left}" y1="${20 + plotHeight}" x2="${left + plotWidth}" y2="${20 + plotHeight}" stroke="${COLORS.neutral}"/>`);
+  // p50 and p95 markers, their labels on two rows so they never overlap.
+  (
+    [
+      ['p50', overall.latencyMs.p50, 12],
+      ['p95', overall.latencyMs.p95, 26],
+    ] as const
+  ).forEach(([name, value, labelY]) => {
+    if (value === undefined) return;
+    parts.push(`<line x1="${x(value).toFixed(1)}" y1="${labelY + 2}" x2="${x(value).toFixed(1)}" y2="${top + plotHeight}" stroke="${COLORS.bad}" stroke-dasharray="4 3"/>`);
+    parts.push(`<text x="${(x(value) + 3).toFixed(1)}" y="${labelY}" class="axis">${name} ${value.toFixed(0)} ms</text>`);
+  });
+  parts.push(`<line x1="${left}" y1="${top + plotHeight}" x2="${left + plotWidth}" y2="${top + plotHeight}" stroke="${COLORS.neutral}"/>`);
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     const ms = low + tick * (high - low);
-    parts.push(`<text x="${x(ms).toFixed(1)}" y="${height - 14}" class="tick" text-anchor="middle">${ms.toFixed(0)}</text>`);
+    const label = tick === 1 && bins[bins.length - 1]!.overflow ? `${ms.toFixed(0)}+` : ms.toFixed(0);
+    parts.push(`<text x="${x(ms).toFixed(1)}" y="${height - 14}" class="tick" text-anchor="middle">${label}</text>`);
   }
   parts.push(`<text x="${left + plotWidth / 2}" y="${height - 1}" class="tick" text-anchor="middle">milliseconds per question (wall time)</text>`);
-  parts.push(`<text x="${left - 6}" y="24" class="tick" text-anchor="end">${most}</text><text x="${left - 6}" y="${20 + plotHeight}" class="tick" text-anchor="end">0</text>`);
   const stats = `mean ${formatValue(overall.latencyMs.mean, 'ms')} ms · p50 ${formatValue(overall.latencyMs.p50, 'ms')} ms · p95 ${formatValue(overall.latencyMs.p95, 'ms')} ms · max ${formatValue(overall.latencyMs.max, 'ms')} ms`;
   return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg><p class="note">${stats}</p>`;
 }

@@ -44,6 +44,14 @@ export function formatFailures(results: QuestionResult[]): string {
   return lines.join('\n');
 }
 
+/** Answers that came with a notice: in LLM mode, usually a fallback to the offline answer. */
+export function formatNotices(results: QuestionResult[]): string {
+  const noticed = results.filter((result) => result.notice !== undefined);
+  const counts = new Map<string, string[]>();
+  for (const result of noticed) counts.set(result.notice!, [...(counts.get(result.notice!) ?? []), result.id]);
+  return [`Answers with a notice (${noticed.length}):`, ...[...counts].map(([notice, ids]) => `  ${notice}: ${ids.join(', ')}`)].join('\n');
+}
+
 export function formatComparison(comparison: Comparison, previous: EvalRun): string {
   const lines = [`Compared with ${previous.meta.startedAt.slice(0, 10)} (${previous.meta.mode}):`];
   lines.push(`  newly passing (${comparison.newlyPassing.length}):`);

@@ -36,17 +36,21 @@ export interface RunOptions {
   judge?: Judge;
   /** Called after each question. */
   onProgress?: (done: number, total: number, result: QuestionResult) => void;
-  /** Clock, replaceable in tests. */
-  now?: () => number;
+  /**
+   * Ask the first question once, untimed, before the run (default true): the first answer pays
+   * for lazy loading and JIT warm-up, which is not what a user of a running server waits for.
+   */
+  warmUp?: boolean;
 }
 
 export async function runEval(questions: EvalQuestion[], target: AnswerTarget, options: RunOptions): Promise<EvalRun> {
-  const now = options.now ?? (() => performance.now());
   const startedAt = new Date().toISOString();
-  const started = now();
+  const started = performance.now();
+  const first = questions[0];
+  if (first && options.warmUp !== false) await target.ask(first.question, first.history ?? []).catch(() => undefined);
   const results: QuestionResult[] = [];
   for (const question of questions) {
-    const observation = await observe(question, target, options.judge, now);
+    const observation = await observe(question, target, options.judge);
     const result = scoreQuestion(question, observation);
     results.push(result);
     options.onProgress?.(results.length, questions.length, result);
@@ -59,7 +63,7 @@ export async function runEval(questions: EvalQuestion[], target: AnswerTarget, o
       target: target.description,
       ...(options.judge ? { judge: options.judge.model } : {}),
       startedAt,
-      durationMs: Math.round(now() - started),
+      durationMs: Math.round(performance.now() - started),
       questions: questions.length,
     },
     summary: summarize(results),
@@ -67,16 +71,16 @@ export async function runEval(questions: EvalQuestion[], target: AnswerTarget, o
   };
 }
 
-async function observe(question: EvalQuestion, target: AnswerTarget, judge: Judge | undefined, now: () => number): Promise<Observation> {
+async function observe(question: EvalQuestion, target: AnswerTarget, judge: Judge | undefined): Promise<Observation> {
   const history = question.history ?? [];
-  const before = now();
+  const before = performance.now();
   let observation: Observation;
   try {
-    const answer = await target.ask(question.question, history);
-    observation = { answer, latencyMs: now() - before };
+    const { answer, latencyMs } = await target.ask(question.question, history);
+    observation = { answer, latencyMs };
   } catch (error) {
     // One failed question should not lose the run; it is reported and counts as failed.
-    return { error: (error instanceof Error ? error.message : String(error)).split('\n')[0]!, latencyMs: now() - before };
+    return { error: (error instanceof Error ? error.message : String(error)).split('\n')[0]!, latencyMs: performance.now() - before };
   }
   if (target.retrieve && question.answerable && question.evidence.trim()) {
     observation.passages = await target.retrieve(question.question, history, Math.max(...RECALL_AT));

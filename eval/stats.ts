@@ -19,13 +19,26 @@ export function percentile(values: number[], p: number): number | undefined {
   return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }
 
-/** Counts per bin for a histogram: `count` equal bins from the minimum to the maximum. */
-export function histogram(values: number[], count: number): { from: number; to: number; count: number }[] {
+export interface Bin {
+  from: number;
+  to: number;
+  count: number;
+  /** The last bin also holds every value above `to` (outliers beyond the cap). */
+  overflow?: boolean;
+}
+
+/**
+ * Counts per bin for a histogram: `count` equal bins from the minimum to the maximum, or to
+ * `cap` when given and lower, so that one slow outlier does not squash every other bar.
+ */
+export function histogram(values: number[], count: number, cap?: number): Bin[] {
   if (values.length === 0 || count < 1) return [];
   const low = Math.min(...values);
-  const high = Math.max(...values);
+  const max = Math.max(...values);
+  const high = cap !== undefined && cap > low && cap < max ? cap : max;
   const width = high > low ? (high - low) / count : 1;
-  const bins = Array.from({ length: count }, (_, i) => ({ from: low + i * width, to: low + (i + 1) * width, count: 0 }));
+  const bins: Bin[] = Array.from({ length: count }, (_, i) => ({ from: low + i * width, to: low + (i + 1) * width, count: 0 }));
+  if (high < max) bins[count - 1]!.overflow = true;
   for (const value of values) bins[Math.min(count - 1, Math.floor((value - low) / width))]!.count += 1;
   return bins;
 }

@@ -8,18 +8,23 @@ import type { Answer, ChatTurn } from '../lib/types.ts';
 import { ask } from '../server/rag/answer.ts';
 import type { Library } from '../server/rag/library.ts';
 import type { Llm } from '../server/rag/llm.ts';
-import { analyzeQuestion } from '../server/rag/question.ts';
 import { answererFor } from '../server/rag/setup.ts';
 import type { EvidencePassage } from './retrieval.ts';
 
 /** `offline`: extractive answers in process; `llm`: LLM answers in process; `server`: over HTTP. */
 export type RunMode = 'offline' | 'llm' | 'server';
 
+/** An answer and how long it took: wall time of the answering only (no rate-limit waits). */
+export interface Answered {
+  answer: Answer;
+  latencyMs: number;
+}
+
 export interface AnswerTarget {
   readonly mode: RunMode;
   /** Describes the target for the report: index version, model, URL. */
   readonly description: Record<string, string>;
-  ask(question: string, history: ChatTurn[]): Promise<Answer>;
+  ask(question: string, history: ChatTurn[]): Promise<Answered>;
   /** The passages retrieval ranks for the question, best first; absent when unobservable. */
   retrieve?(question: string, history: ChatTurn[], limit: number): Promise<EvidencePassage[]>;
 }
@@ -30,9 +35,13 @@ export function libraryTarget(library: Library, llm?: Llm): AnswerTarget {
   return {
     mode: llm ? 'llm' : 'offline',
     description: { index: library.index.version, embedder: library.index.manifest.embedder.id, ...(llm ? { model: llm.model } : {}) },
-    ask: (question, history) => ask(answerer, question, { history }),
+    async ask(question, history) {
+      const started = performance.now();
+      const answer = await ask(answerer, question, { history });
+      return { answer, latencyMs: performance.now() - started };
+    },
     async retrieve(question, history, limit) {
-      const analyzed = analyzeQuestion(question, history, library.glossary, library.index.lexical);
+      const analyzed = library.analyze(question, history);
       const passages = await library.retriever.retrieve(analyzed, { limit, depth: 60 });
       return passages.map((passage) => passage.chunk);
     },
@@ -87,6 +96,7 @@ export async function serverTarget(baseUrl: string, options: ServerOptions = {})
     description,
     async ask(question, history) {
       for (let attempt = 0; ; attempt++) {
+        const started = performance.now();
         const response = await fetch(`${base}/api/ask`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -99,13 +109,14 @@ export async function serverTarget(baseUrl: string, options: ServerOptions = {})
           continue;
         }
         const body = await readBody(response);
+        const latencyMs = performance.now() - started;
         if (!response.ok) throw new Error(`eval: ${base}/api/ask answered ${response.status}: ${describeError(body)}`);
         const parsed = ServerAnswer.safeParse(body);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
           throw new Error(`eval: ${base}/api/ask returned an unexpected answer object (${issue.path.join('.')}: ${issue.message})`);
         }
-        return parsed.data as Answer;
+        return { answer: parsed.data as Answer, latencyMs };
       }
     },
   };

@@ -67,6 +67,33 @@ export class LexicalIndex {
     return this.frequencies.get(term) ?? 0;
   }
 
+  /**
+   * Terms of the corpus that are probably what an unseen term meant: a truncation ("chemo"),
+   * one typo away (two for long words), or the same stem with a different ending
+   * ("coadminist" → "coadministr"). Empty when nothing is close.
+   */
+  similarTerms(term: string): string[] {
+    // Codes differ by a digit on purpose (DESTINY-Gastric01 and -Gastric04): never guess those.
+    if (term.length < 4 || /\d/.test(term) || this.frequencies.has(term)) return [];
+    this.byPrefix ??= groupByPrefix(this.frequencies.keys());
+    const candidates = this.byPrefix.get(term.slice(0, 2)) ?? [];
+    const budget = term.length >= 8 ? 2 : term.length >= 5 ? 1 : 0;
+    // Truncations: "chemo" → chemotherapy, "intro" → introduction.
+    const extended = candidates.filter((other) => other.length > term.length && other.startsWith(term) && !/\d/.test(other));
+    if (term.length >= 4 && extended.length > 0 && extended.length <= 6) {
+      return extended.sort((a, b) => this.documentFrequency(b) - this.documentFrequency(a)).slice(0, 2);
+    }
+    const close = candidates.filter((other) => {
+      if (Math.abs(other.length - term.length) > 3) return false;
+      const shared = commonPrefix(term, other);
+      if (shared >= 6 && shared >= Math.min(term.length, other.length) - 2) return true;
+      return budget > 0 && editDistance(term, other, budget) <= budget;
+    });
+    return close.sort((a, b) => this.documentFrequency(b) - this.documentFrequency(a)).slice(0, 3);
+  }
+
+  private byPrefix: Map<string, string[]> | undefined;
+
   /** Inverse document frequency of a processed term; unseen terms weigh the most. */
   idf(term: string): number {
     const n = this.documentCount;
@@ -84,4 +111,40 @@ export class LexicalIndex {
     });
     return results.slice(0, limit).map((result) => ({ id: String(result.id), score: result.score }));
   }
+}
+
+function groupByPrefix(terms: Iterable<string>): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const term of terms) {
+    if (term.length < 3) continue;
+    const key = term.slice(0, 2);
+    const group = groups.get(key) ?? [];
+    group.push(term);
+    groups.set(key, group);
+  }
+  return groups;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** Levenshtein distance, stopping early once it exceeds `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
 }

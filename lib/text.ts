@@ -131,7 +131,7 @@ const STOPWORDS = new Set(
     'some such than that the their theirs them then there these they this those through to too under until up very was we were ' +
     'what when where which while who whom why will with would you your yours also about after again against all am any because ' +
     'before below between both during each few further here just let may might must shall whose within without upon via per ' +
-    'among amongst across along around et al vs e g i ie eg tell give show describe explain according paper review article say says said'
+    'among amongst across along around like et al vs e g i ie eg tell give show describe explain according paper review article say says said'
   ).split(' '),
 );
 

@@ -10,7 +10,7 @@ import { CitationGuard } from './citation-stream.ts';
 import { answerExtractively } from './extractive.ts';
 import type { Library } from './library.ts';
 import { DECLINE_PHRASE, type Llm, type PromptPassage } from './llm.ts';
-import { analyzeQuestion, type AnalyzedQuestion } from './question.ts';
+import type { AnalyzedQuestion } from './question.ts';
 import type { Passage } from './retrieve.ts';
 
 export interface AnswerOptions {
@@ -66,7 +66,7 @@ async function* answer(parts: AnswererParts, question: string, options: AnswerOp
       notice = `LLM unavailable (${describe(error)}), answered offline`;
     }
   }
-  const analyzed = analyzeQuestion(standalone, standalone === question ? history : [], library.glossary, library.index.lexical);
+  const analyzed = library.analyze(standalone, standalone === question ? history : []);
   const passages = await library.retriever.retrieve(analyzed);
   const retrieveMs = performance.now() - started;
   throwIfAborted(signal);

@@ -6,7 +6,7 @@
  * whether nothing does.
  */
 import { searchTerms } from '../../lib/text.ts';
-import type { Chunk } from '../../lib/types.ts';
+import type { Chunk, Reference } from '../../lib/types.ts';
 import type { Library } from './library.ts';
 import type { AnalyzedQuestion, AnswerType, Concept } from './question.ts';
 import type { Passage } from './retrieve.ts';
@@ -31,8 +31,11 @@ export interface Evidence {
   passageRank: number;
 }
 
+/** Sections about the paper rather than its subject. */
+const METADATA_SECTION = /^(?:front matter|keywords|author contributions?|funding|conflicts? of interest|competing interests|generative ai statement|publisher'?s note|acknowledge?ments?|data availability|ethics)/i;
+
 /** Questions about the paper itself, which its front matter answers. */
-const ABOUT_THE_PAPER = /\b(authors?|wrote|written|edit(?:ed|or|ors)|review(?:ed|ers)|affiliat\w*|universit\w*|hospital|received|accepted|published|publication|licen[cs]e|copyright|correspond\w*|e-?mail|fund\w*|grant|citation|cite this|doi|journal|keywords?)\b/i;
+const ABOUT_THE_PAPER = /\b(authors?|wrote|written|edit(?:ed|or|ors)|review(?:ed|ers)|affiliat\w*|universit\w*|hospital|received|accepted|published|publication|licen[cs]e|copyright|correspond\w*|e-?mail|fund\w*|grant|support(?:ed)?|conflicts?|interests?|generative|citation|cite this|doi|journal|keywords?)\b/i;
 
 /** A sentence that lists things: "including A, B, C", "such as", three commas. */
 const ENUMERATES = /\b(?:includ(?:e|es|ing)|such as|namely|categorized into|consists? of)\b|(?:[^,]+,){3}/i;
@@ -99,7 +102,10 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
   }
 
   const evidence: Evidence[] = [];
+  const aboutThePaper = ABOUT_THE_PAPER.test(question.text);
   for (const { chunk, rank, prior } of candidates) {
+    // Editors, affiliations, funding and licences answer questions about the paper, not its topic.
+    if (!aboutThePaper && METADATA_SECTION.test(chunk.section)) continue;
     const heading = library.terms(`heading:${chunk.docId}:${chunk.sectionPath.join('/')}:${chunk.table?.header.join('|') ?? ''}`, () =>
       [...chunk.sectionPath, chunk.table ? `${chunk.table.caption} ${chunk.table.header.join(' ')}` : ''].join(' '),
     );
@@ -111,7 +117,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
     library.sentences(chunk).forEach((sentence, position) => {
       const terms = new Set(searchTerms(sentence.text));
       const titles = new Set(
-        sentence.refs.flatMap((n) => [...library.terms(`title:${chunk.docId}:${n}`, () => library.reference(chunk.docId, n)?.title ?? '')]),
+        sentence.refs.flatMap((n) => [...library.terms(`cited:${chunk.docId}:${n}`, () => citedText(library.reference(chunk.docId, n)))]),
       );
       const inSentence = new Set<number>();
       const inContext = new Set<number>();
@@ -136,7 +142,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
       }
       const coverage = covered / ownWeight;
       const typed = holdsType(sentence.text, question.expected, question.counted);
-      const keysPresent = keysHeld(own, inContext, coverage) && (carried.length === 0 || carried.some(({ i }) => inContext.has(i)));
+      const keysPresent = keysHeld(own, inContext, inSentence, coverage) && (carried.length === 0 || carried.some(({ i }) => inContext.has(i)));
       let score = coverage + 0.08 * prior;
       if (carried.length > 0) score += 0.3 * (carriedCovered / carriedWeight);
       if (question.expected === 'outcome') score += typed ? 0.1 : 0;
@@ -147,8 +153,6 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
       if (question.intent === 'definition' && definesSubject(sentence.text, question)) score += 0.15;
       if (question.comparative && COMPARES.test(sentence.text)) score += 0.1;
       if (sentence.text.length > 450) score -= 0.05;
-      // Editors, affiliations and licences answer questions about the paper, not about the topic.
-      if (chunk.section === 'Front matter' && !ABOUT_THE_PAPER.test(question.text)) score -= 0.3;
       evidence.push({
         chunk,
         text: sentence.text,
@@ -168,16 +172,23 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
 }
 
 /**
- * Every key concept of the question is in the sentence's context. One may be missing when it
- * is an everyday-looking word the corpus never uses ("genome" in "where in the genome…") and
- * the sentence covers most of the question without it; a missing name or code never passes.
+ * The key concepts of the question are in the sentence's context. A name or code (TOGA,
+ * NCT00103324) or a specialist word the corpus never uses (zolbetuximab) must be there. Other
+ * key words may be paraphrased: one in three may be missing when the sentence covers most of
+ * the question and holds another key concept itself.
  */
-function keysHeld(own: { concept: Concept; i: number }[], inContext: Set<number>, coverage: number): boolean {
-  const missing = own.filter(({ concept, i }) => concept.key && !inContext.has(i));
+function keysHeld(own: { concept: Concept; i: number }[], inContext: Set<number>, inSentence: Set<number>, coverage: number): boolean {
+  const keys = own.filter(({ concept }) => concept.key);
+  const missing = keys.filter(({ i }) => !inContext.has(i));
   if (missing.length === 0) return true;
-  if (missing.length > 1 || coverage < 0.6) return false;
-  const concept = missing[0]!.concept;
-  return concept.absent && !/[A-Z0-9-]/.test(concept.label);
+  if (missing.some(({ concept }) => concept.name || concept.absent)) return false;
+  const anchored = keys.some(({ i }) => inSentence.has(i));
+  return anchored && coverage >= 0.45 && missing.length <= Math.max(1, Math.floor(keys.length / 3));
+}
+
+/** What a citation tells about the cited work: its title and journal. */
+function citedText(reference: Reference | undefined): string {
+  return reference ? `${reference.title} ${reference.journal}` : '';
 }
 
 /** "ZW25 is a bispecific antibody…": the sentence opens by defining the question's subject. */

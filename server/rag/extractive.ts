@@ -26,23 +26,41 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
   const selection = selectEvidence(question, evidence, DEFAULT_SELECTION);
   if (selection.chosen.length === 0) return { parts: [], abstainReason: selection.abstainReason ?? 'no-evidence' };
 
-  const ordered = withContext(selection.chosen, library).sort((a, b) => a.chunk.seq - b.chunk.seq || a.position - b.position);
-  const parts: CitedPart[] = ordered.map((item) => ({ text: render(item, question, library), chunk: item.chunk, refs: item.refs }));
-
+  // Parts with a priority (lower is more important) and a place in the answer.
+  const candidates: { part: CitedPart; priority: number; place: number }[] = [];
+  const chosen = withContext(selection.chosen, library);
+  if (question.expected === 'none' || question.expected === 'outcome') {
+    const companion = rowCompanion(chosen, library);
+    if (companion) chosen.push(companion);
+  }
+  chosen.forEach((item, rank) => {
+    candidates.push({ part: { text: render(item, question, library), chunk: item.chunk, refs: item.refs }, priority: 1 + rank, place: item.chunk.seq + item.position / 100 });
+  });
   if (question.intent === 'reference' && !selection.chosen.some((item) => item.chunk.kind === 'reference')) {
     // "Which trials support …" wants each cited entry; "which journal…" the best one.
     const plural = /\b(trials|studies|references|papers|articles)\b/i.test(question.text);
-    for (const entry of citedEntries(question, selection.chosen, library).slice(0, plural ? 3 : 1)) {
-      parts.push({ text: renderReference(entry.reference, question.expected), chunk: entry.chunk, refs: [entry.reference.n] });
-    }
+    citedEntries(question, selection.chosen, library)
+      .slice(0, plural ? 3 : 1)
+      .forEach((entry, rank) => {
+        const part = { text: renderReference(entry.reference, question.expected), chunk: entry.chunk, refs: [entry.reference.n] };
+        candidates.push({ part, priority: rank / 10, place: Number.MAX_SAFE_INTEGER - 10 + rank });
+      });
   }
   if (question.intent === 'definition') {
-    const expansion = question.glossaryHits.find((hit) => !parts.some((part) => part.text.toLowerCase().includes(hit.long.toLowerCase())));
+    const expansion = question.glossaryHits.find((hit) => !candidates.some(({ part }) => part.text.toLowerCase().includes(hit.long.toLowerCase())));
     const defining = expansion ? definingPassage(expansion, library) : undefined;
-    if (expansion && defining) parts.unshift({ text: `${expansion.short} stands for ${expansion.long}.`, chunk: defining, refs: [] });
+    if (expansion && defining) candidates.push({ part: { text: `${expansion.short} stands for ${expansion.long}.`, chunk: defining, refs: [] }, priority: 0.5, place: -1 });
   }
-  return { parts };
+  // Short answers: drop the least important parts until the answer fits.
+  const cap = question.wantsMany || question.comparative ? LONG_ANSWER : SHORT_ANSWER;
+  const kept = [...candidates].sort((a, b) => a.priority - b.priority);
+  while (kept.length > 1 && kept.reduce((sum, { part }) => sum + part.text.length + 5, 0) > cap) kept.pop();
+  return { parts: kept.sort((a, b) => a.place - b.place).map(({ part }) => part) };
 }
+
+/** Answer lengths to aim for (characters): a list or a comparison may run longer. */
+const SHORT_ANSWER = 600;
+const LONG_ANSWER = 1000;
 
 /** Sentences that point back ("These include …") need the sentence before them, and one that
  *  announces a list needs the list that follows. */
@@ -68,6 +86,28 @@ function withContext(chosen: Evidence[], library: Library): Evidence[] {
     }
   }
   return out;
+}
+
+/**
+ * A table row answers with numbers; the body sentence that reports the same trial (it cites a
+ * reference linked to the row and repeats two of its figures) says what they mean.
+ */
+function rowCompanion(chosen: Evidence[], library: Library): Evidence | undefined {
+  if (chosen.length > 2) return undefined;
+  for (const row of chosen.filter((item) => item.chunk.kind === 'table-row')) {
+    const figures = new Set(row.text.match(/\d+\.\d+/g) ?? []);
+    for (const n of row.chunk.refs) {
+      for (const chunk of library.retriever.citingPassages(row.chunk.docId, n)) {
+        if (chunk.kind !== 'paragraph') continue;
+        const sentences = library.sentences(chunk);
+        const position = sentences.findIndex((sentence) => sentence.refs.includes(n) && (sentence.text.match(/\d+\.\d+/g) ?? []).filter((figure) => figures.has(figure)).length >= 2);
+        if (position === -1 || chosen.some((item) => item.chunk.id === chunk.id && item.position === position)) continue;
+        const sentence = sentences[position]!;
+        return { ...row, chunk, text: sentence.text, position, refs: sentence.refs };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** "T-DXd stands for trastuzumab deruxtecan [1]." from the glossary, citing where it is defined. */

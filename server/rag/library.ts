@@ -5,8 +5,9 @@
  */
 import type { LoadedIndex } from '../../lib/index-store.ts';
 import { searchTerms, splitSentences } from '../../lib/text.ts';
-import type { Chunk, Embedder, GlossaryEntry, Paper, Reference } from '../../lib/types.ts';
+import type { ChatTurn, Chunk, Embedder, GlossaryEntry, Paper, Reference } from '../../lib/types.ts';
 import { findCitations } from '../../lib/citations.ts';
+import { analyzeQuestion, type AnalyzedQuestion, type TermStatistics } from './question.ts';
 import { Retriever } from './retrieve.ts';
 
 /** A sentence of a passage with the paper's references that support it. */
@@ -22,6 +23,8 @@ export interface CitedSentence {
 export class Library {
   readonly retriever: Retriever;
   readonly glossary: GlossaryEntry[];
+  /** Term statistics for question analysis, with the corpus's aliases for unseen terms. */
+  readonly vocabulary: TermStatistics;
   private readonly papers = new Map<string, Paper>();
   private readonly references = new Map<string, Reference>();
   private readonly blocks = new Map<string, Chunk[]>();
@@ -38,12 +41,24 @@ export class Library {
       this.papers.set(paper.docId, paper);
       for (const reference of paper.references) this.references.set(`${paper.docId}:${reference.n}`, reference);
     }
+    const initialisms = journalInitialisms(index.papers.flatMap((paper) => paper.references));
+    const lexical = index.lexical;
+    this.vocabulary = {
+      documentCount: lexical.documentCount,
+      documentFrequency: (term) => lexical.documentFrequency(term),
+      aliases: (term) => [...lexical.similarTerms(term).map((similar) => [similar]), ...(initialisms.get(term) ?? [])],
+    };
     for (const chunk of index.chunks) {
       const key = `${chunk.docId}:${chunk.block}`;
       const list = this.blocks.get(key) ?? [];
       list.push(chunk);
       this.blocks.set(key, list);
     }
+  }
+
+  /** Analyses a question against this library's glossary and vocabulary. */
+  analyze(question: string, history: ChatTurn[] = []): AnalyzedQuestion {
+    return analyzeQuestion(question, history, this.glossary, this.vocabulary);
   }
 
   paper(docId: string): Paper | undefined {
@@ -108,4 +123,23 @@ export class Library {
     this.sentenceCache.set(chunk.id, result);
     return result;
   }
+}
+
+/**
+ * Journals by their initials, as readers abbreviate them: "N Engl J Med" → NEJM, "J Clin
+ * Oncol" → JCO. Keyed by the search term of the initials; the value is the journal's terms.
+ */
+function journalInitialisms(references: Reference[]): Map<string, string[][]> {
+  const map = new Map<string, string[][]>();
+  for (const reference of references) {
+    const words = reference.journal.split(/[\s.]+/).filter((word) => /^[A-Za-z]/.test(word));
+    if (words.length < 2) continue;
+    const initials = searchTerms(words.map((word) => word[0]).join(''))[0];
+    const terms = searchTerms(reference.journal);
+    if (!initials || terms.length === 0) continue;
+    const list = map.get(initials) ?? [];
+    if (!list.some((existing) => existing.join(' ') === terms.join(' '))) list.push(terms);
+    map.set(initials, list);
+  }
+  return map;
 }

@@ -20,6 +20,8 @@ export interface Concept {
   carried: boolean;
   /** No passage of the corpus uses it. */
   absent: boolean;
+  /** Written as a name or code (capitals, digits): NCT00103324, TOGA, T-DXd. */
+  name: boolean;
 }
 
 export type AnswerType =
@@ -57,10 +59,15 @@ export interface AnalyzedQuestion {
   glossaryHits: GlossaryEntry[];
 }
 
-/** Corpus statistics the analysis needs: how many passages contain a term. */
+/** Corpus statistics the analysis needs: how many passages contain a term, and near misses. */
 export interface TermStatistics {
   documentCount: number;
   documentFrequency(term: string): number;
+  /**
+   * What an unseen term probably meant, as alternatives of corpus terms: spelling variants and
+   * truncations ([["chemotherapi"]]), or the phrase an initialism stands for ("NEJM").
+   */
+  aliases(term: string): string[][];
 }
 
 // Words that shape a question but never name what it is about.
@@ -173,8 +180,9 @@ function conceptsOf(
     return /[A-Z]/.test(word) || /\d/.test(word);
   };
   const isCommon = (term: string) => {
-    const word = (written.get(term) ?? term).toLowerCase();
-    return isCommonWord(word) || isCommonWord(word.replace(/(ies)$/, 'y').replace(/(es|s|ed|ing|ly)$/, ''));
+    const common = (word: string) => isCommonWord(word) || isCommonWord(word.replace(/(ies)$/, 'y').replace(/(es|s|ed|ing|ly)$/, ''));
+    // "follow-up" is everyday English when each of its pieces is.
+    return (written.get(term) ?? term).toLowerCase().split(/[-/]/).every((piece) => piece.length === 0 || common(piece));
   };
   /**
    * Key concepts must appear with the answer: rare terms of the corpus, and words the corpus
@@ -187,6 +195,7 @@ function conceptsOf(
     return df <= Math.max(3, 0.04 * n) && (isName(term) || !isCommon(term));
   };
   /** Everyday words the corpus never uses weigh little: they are the asker's wording. */
+  // (A compound naming a time point the corpus lacks, "five-year", is key all the same.)
   const weightOf = (term: string) => (statistics.documentFrequency(term) === 0 && !isKey(term) ? 1 : idf(term));
 
   // Abbreviations and their long forms, as phrases, both ways.
@@ -217,6 +226,7 @@ function conceptsOf(
           key: form === short ? short.some(isKey) : long.every(isKey),
           carried,
           absent: false,
+          name: /[A-Z]|\d/.test(entry.short.slice(1)),
         });
       }
       break;
@@ -229,16 +239,22 @@ function conceptsOf(
     position += 1 + token.parts.length;
     if (used[at] || QUESTION_WORDS.has(token.term)) continue;
     if (concepts.some((concept) => concept.alternatives.some((alternative) => alternative.length === 1 && alternative[0] === token.term))) continue;
-    // A hyphenated name matches written whole or in parts ("HER2-positive" / "HER2 positive").
+    // A hyphenated name matches written whole or in parts ("HER2-positive" / "HER2 positive");
+    // a word the corpus lacks also matches the corpus words it is probably a variant of.
     const alternatives = token.parts.length > 0 ? [[token.term], token.parts] : [[token.term]];
+    const variants = statistics.documentFrequency(token.term) === 0 ? statistics.aliases(token.term) : [];
+    alternatives.push(...variants);
     concepts.push({
       label: labels.find((label) => searchTerms(label)[0] === token.term) ?? token.term,
       alternatives,
-      weight: weightOf(token.term),
+      weight: variants.length > 0 ? Math.max(...variants[0]!.map(idf)) : weightOf(token.term),
       // "HER2-positive" is as common as its parts; "five-year" names a time point the corpus lacks.
-      key: isKey(token.term) && (token.parts.length === 0 || token.parts.some(isKey) || (statistics.documentFrequency(token.term) === 0 && token.parts.some((part) => NUMBER_WORD.test(part)))),
+      key:
+        (isKey(token.term) && (token.parts.length === 0 || token.parts.some(isKey))) ||
+        (statistics.documentFrequency(token.term) === 0 && token.parts.some((part) => NUMBER_WORD.test(part))),
       carried,
-      absent: statistics.documentFrequency(token.term) === 0 && token.parts.every((part) => statistics.documentFrequency(part) === 0),
+      absent: variants.length === 0 && statistics.documentFrequency(token.term) === 0 && token.parts.every((part) => statistics.documentFrequency(part) === 0),
+      name: isName(token.term),
     });
   }
   return { concepts, glossaryHits };
