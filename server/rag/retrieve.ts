@@ -20,6 +20,9 @@ export interface RetrieveOptions {
   limit: number;
   /** Candidates taken from each ranking before fusion. */
   depth: number;
+  /** Weights of the two rankings in the fusion (0 turns one off; used to measure each). */
+  lexicalWeight?: number;
+  denseWeight?: number;
 }
 
 export const DEFAULT_RETRIEVE: RetrieveOptions = { limit: 12, depth: 60 };
@@ -75,12 +78,14 @@ export class Retriever {
 
   async retrieve(question: AnalyzedQuestion, options: RetrieveOptions = DEFAULT_RETRIEVE): Promise<Passage[]> {
     const { terms, weights } = queryTerms(question);
-    const lexical = this.index.lexical.query(terms, options.depth, weights);
-    const dense = await this.dense(question, options.depth);
+    const lexicalWeight = options.lexicalWeight ?? 1;
+    const denseWeight = options.denseWeight ?? 1;
+    const lexical = lexicalWeight > 0 ? this.index.lexical.query(terms, options.depth, weights) : [];
+    const dense = denseWeight > 0 ? await this.dense(question, options.depth) : [];
 
     const fused = new Map<string, number>();
-    lexical.forEach((hit, rank) => fused.set(hit.id, (fused.get(hit.id) ?? 0) + 1 / (RRF_K + rank + 1)));
-    dense.forEach((id, rank) => fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
+    lexical.forEach((hit, rank) => fused.set(hit.id, (fused.get(hit.id) ?? 0) + lexicalWeight / (RRF_K + rank + 1)));
+    dense.forEach((id, rank) => fused.set(id, (fused.get(id) ?? 0) + denseWeight / (RRF_K + rank + 1)));
 
     const wantsReferences = question.intent === 'reference';
     const keys = question.concepts.filter((concept) => concept.key);
