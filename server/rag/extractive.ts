@@ -36,7 +36,10 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
   chosen.forEach((item, rank) => {
     candidates.push({ part: { text: render(item, question, library), chunk: item.chunk, refs: item.refs }, priority: 1 + rank, place: item.chunk.seq + item.position / 100 });
   });
-  if (question.intent === 'reference' && !selection.chosen.some((item) => item.chunk.kind === 'reference')) {
+  // "Which trial…" answered by a sentence that does not name one: the cited entry's title does.
+  const namesATrial = selection.chosen.some((item) => TRIAL_NAME.test(item.text));
+  const wantsEntry = question.intent === 'reference' || (question.asksForName && !namesATrial);
+  if (wantsEntry && !selection.chosen.some((item) => item.chunk.kind === 'reference')) {
     // "Which trials support …" wants each cited entry; "which journal…" the best one.
     const plural = /\b(trials|studies|references|papers|articles)\b/i.test(question.text);
     citedEntries(question, selection.chosen, library)
@@ -57,6 +60,9 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
   while (kept.length > 1 && kept.reduce((sum, { part }) => sum + part.text.length + 5, 0) > cap) kept.pop();
   return { parts: kept.sort((a, b) => a.place - b.place).map(({ part }) => part) };
 }
+
+/** A trial's name: an acronym (TOGA, KEYNOTE-811) or a code with digits (NCT01148849). */
+const TRIAL_NAME = /\b(?:[A-Z]{4,}(?:-[A-Za-z0-9]+)*|[A-Z][A-Za-z]*-?\d{2,}[A-Za-z0-9-]*)\b/;
 
 /** Answer lengths to aim for (characters): a list or a comparison may run longer. */
 const SHORT_ANSWER = 600;

@@ -53,6 +53,8 @@ export interface AnalyzedQuestion {
   wantsMany: boolean;
   /** The question compares (versus, compared with, differ): prefer sentences that compare. */
   comparative: boolean;
+  /** Asks which trial or study: the answer names it, from a reference title if need be. */
+  asksForName: boolean;
   /** For "how many X" questions: the thing counted ("patients"). */
   counted?: string;
   /** Glossary entries the question names. */
@@ -123,7 +125,8 @@ export function analyzeQuestion(
     concepts,
     expected,
     intent,
-    wantsMany: /\b(which|what) (are|were)\b|\blist\b|\b(what|which) (?:\w+ )?(kinds|types|factors|mechanisms|components|steps|causes|features|properties|strategies|pathways|drugs|agents|targets)\b|\bwhich \w+s\b(?! (is|was|does|did)\b)/i.test(question),
+    wantsMany: /\blist\b|\b(what|which) (?:\w+ )?(kinds|types|factors|mechanisms|components|steps|causes|features|properties|strategies|pathways|drugs|agents|targets)\b|\bwhich \w+s\b(?! (is|was|does|did)\b)/i.test(question),
+    asksForName: /\b(which|what) (?:named )?(trial|study|studies|trials)\b|\bname of the (?:[\w-]+ ){0,3}(trial|study)\b/i.test(question),
     comparative: /\bcompar|\bversus\b|\bvs\.?\b|\bdiffer|\bthan\b|\bbetter\b|\bworse\b/i.test(question),
     ...(counted ? { counted } : {}),
     glossaryHits: own.glossaryHits,
