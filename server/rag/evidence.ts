@@ -101,6 +101,9 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
     }
   }
 
+  // In a comparison each side may stand in its own sentence: one compared name suffices.
+  const compared = new Set(own.filter(({ concept }) => concept.compared).map(({ i }) => i));
+  const comparing = compared.size >= 2;
   const evidence: Evidence[] = [];
   const aboutThePaper = ABOUT_THE_PAPER.test(question.text);
   for (const { chunk, rank, prior } of candidates) {
@@ -142,7 +145,8 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
       }
       const coverage = covered / ownWeight;
       const typed = holdsType(sentence.text, question.expected, question.counted);
-      const keysPresent = keysHeld(own, inContext, inSentence, coverage) && (carried.length === 0 || carried.some(({ i }) => inContext.has(i)));
+      const keysPresent = keysHeld(comparing ? own.filter(({ i }) => !compared.has(i)) : own, inContext, inSentence, coverage) &&
+        (!comparing || [...compared].some((i) => inContext.has(i))) && (carried.length === 0 || carried.some(({ i }) => inContext.has(i)));
       let score = coverage + 0.08 * prior;
       if (carried.length > 0) score += 0.3 * (carriedCovered / carriedWeight);
       if (question.expected === 'outcome') score += typed ? 0.1 : 0;
@@ -239,7 +243,7 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
   const covered = new Set(first.inSentence);
   const totalWeight = question.concepts.filter((concept) => !concept.carried).reduce((sum, concept) => sum + concept.weight, 0) || 1;
   let length = first.text.length;
-  const limit = question.wantsMany ? Math.round(options.maxChars * 1.4) : options.maxChars;
+  const limit = question.wantsMany || question.comparative ? Math.round(options.maxChars * 1.6) : options.maxChars;
   for (const item of candidates) {
     if (chosen.length >= options.maxSentences) break;
     if (chosen.includes(item) || item.score < first.score * 0.6) continue;
@@ -256,5 +260,27 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
     for (const i of item.inSentence) covered.add(i);
     length += item.text.length;
   }
+  if (question.comparative) addSides(question, candidates, chosen, first.score, limit);
   return { chosen };
+}
+
+/**
+ * A comparison needs each side's own figure: "T-DXd has a DAR of 8, unlike T-DM1" names both but
+ * gives one. Each named entity of the question without a sentence of its own (naming it and no
+ * other entity, with something of what is asked) gets its best such sentence.
+ */
+function addSides(question: AnalyzedQuestion, candidates: Evidence[], chosen: Evidence[], bestScore: number, limit: number): void {
+  const entities = question.concepts.map((concept, i) => ({ concept, i })).filter(({ concept }) => concept.compared && !concept.carried);
+  if (entities.length < 2) return;
+  const attributes = question.concepts.map((concept, i) => ({ concept, i })).filter(({ concept }) => !concept.compared && !concept.carried);
+  const ownSentence = (item: Evidence, i: number) =>
+    item.inSentence.has(i) && entities.every((other) => other.i === i || !item.inSentence.has(other.i)) && attributes.some((attribute) => item.inContext.has(attribute.i));
+  let length = chosen.reduce((sum, item) => sum + item.text.length, 0);
+  for (const { i } of entities) {
+    if (chosen.some((item) => ownSentence(item, i))) continue;
+    const side = candidates.find((item) => !chosen.includes(item) && ownSentence(item, i) && item.score >= bestScore * 0.4);
+    if (!side || length + side.text.length > limit) continue;
+    chosen.push(side);
+    length += side.text.length;
+  }
 }

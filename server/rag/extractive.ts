@@ -46,7 +46,9 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
       .slice(0, plural ? 3 : 1)
       .forEach((entry, rank) => {
         const part = { text: renderReference(entry.reference, question.expected), chunk: entry.chunk, refs: [entry.reference.n] };
-        candidates.push({ part, priority: rank / 10, place: Number.MAX_SAFE_INTEGER - 10 + rank });
+        // The entry is the answer to "which journal / who / DOI / which trial"; otherwise an extra.
+        const answers = ['journal', 'author', 'doi', 'year'].includes(question.expected) || question.asksForName;
+        candidates.push({ part, priority: (answers ? 0 : 5) + rank / 10, place: Number.MAX_SAFE_INTEGER - 10 + rank });
       });
   }
   if (question.intent === 'definition') {

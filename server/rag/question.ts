@@ -22,6 +22,8 @@ export interface Concept {
   absent: boolean;
   /** Written as a name or code (capitals, digits): NCT00103324, TOGA, T-DXd. */
   name: boolean;
+  /** One of the things a comparison sets side by side ("T-DM1 and T-DXd"). */
+  compared?: boolean;
 }
 
 export type AnswerType =
@@ -117,6 +119,19 @@ export function analyzeQuestion(
   const expected = expectedAnswer(question);
   const intent = intentOf(question, own.glossaryHits.length > 0);
   const counted = expected === 'count' ? countedThing(question) : undefined;
+  const comparative = /\bcompar|\bversus\b|\bvs\.?\b|\bdiffer|\bthan\b|\bbetter\b|\bworse\b/i.test(question);
+  if (comparative) {
+    // The sides of a comparison are the words joined by and / or / versus / with / than.
+    const sides = new Set(
+      [...question.matchAll(/([\w-]+)\s+(?:and|or|versus|vs\.?|compared (?:with|to)|with|than|to)\s+([\w-]+)/gi)].flatMap((match) => [
+        ...searchTerms(match[1]!),
+        ...searchTerms(match[2]!),
+      ]),
+    );
+    for (const concept of own.concepts) {
+      if (concept.key && concept.alternatives.some((alternative) => alternative.some((term) => sides.has(term)))) concept.compared = true;
+    }
+  }
   // A follow-up with no subject of its own ("Who was its first author?") is about the last one.
   const concepts = own.concepts.length > 0 ? [...own.concepts, ...carried] : carried.map((concept) => ({ ...concept, carried: false }));
   return {
@@ -127,7 +142,7 @@ export function analyzeQuestion(
     intent,
     wantsMany: /\blist\b|\b(what|which) (?:\w+ )?(kinds|types|factors|mechanisms|components|steps|causes|features|properties|strategies|pathways|drugs|agents|targets)\b|\bwhich \w+s\b(?! (is|was|does|did)\b)/i.test(question),
     asksForName: /\b(which|what) (?:named )?(trial|study|studies|trials)\b|\bname of the (?:[\w-]+ ){0,3}(trial|study)\b/i.test(question),
-    comparative: /\bcompar|\bversus\b|\bvs\.?\b|\bdiffer|\bthan\b|\bbetter\b|\bworse\b/i.test(question),
+    comparative,
     ...(counted ? { counted } : {}),
     glossaryHits: own.glossaryHits,
   };
