@@ -85,6 +85,9 @@ const QUESTION_WORDS = new Set(
   ),
 );
 
+const EXCLUSION =
+  /\b(?:besides|other than|apart from|except(?: for)?|excluding|aside from|rather than|instead of)\s+([^,.;?]+?)(?=\s+(?:in|for|on|with|at|by|being|are|is|was|were|that)\b|[,.;?]|$)/i;
+
 const ANSWER_PHRASE =
   /^\s*(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|can|could|has|have|had)\b)((?:[\w-]+\s+){0,3}?)(?=(?:is|are|was|were|do|does|did|can|could|has|have|had|would|should|will|needs?|carries|causes?)\b)|\bwhere in the ([\w-]+)/i;
 
@@ -100,52 +103,65 @@ export function analyzeQuestion(
   statistics: TermStatistics,
 ): AnalyzedQuestion {
   const own = conceptsOf(question, glossary, statistics, false);
-  // "Other targets besides HER2": what follows "besides" is what the answer is not about.
-  const excluded = new Set(searchTerms(/\b(?:besides|other than|apart from|except(?: for)?|excluding|aside from|rather than|instead of)\s+([^,.;?]+?)(?=\s+(?:in|for|on|with|at|by|being|are|is|was|were|that)\b|[,.;?]|$)/i.exec(question)?.[1] ?? ''));
-  own.concepts = own.concepts.filter((concept) => !concept.alternatives.some((alternative) => alternative.every((term) => excluded.has(term))));
-  // "Which endocytosis route …", "where in the genome …": these words name the kind of answer,
-  // which the answer may call something else; they count, but are not required.
-  const answerWords = new Set(searchTerms(ANSWER_PHRASE.exec(question)?.slice(1).join(' ') ?? ''));
-  for (const concept of own.concepts) {
-    if (concept.alternatives.some((alternative) => alternative.every((term) => answerWords.has(term)))) concept.key = false;
-  }
+  own.concepts = withoutExcluded(question, own.concepts);
+  relaxAnswerWords(question, own.concepts);
+  const comparative = /\bcompar|\bversus\b|\bvs\.?\b|\bdiffer|\bthan\b|\bbetter\b|\bworse\b/i.test(question);
+  if (comparative) markComparedSides(question, own.concepts);
+
   const previous = previousSubject(history, glossary, statistics);
   const pointsBack = FOLLOW_UP.test(question.trim());
-  const hasOwnEntity = own.concepts.some((concept) => concept.key);
-  const carry = previous.length > 0 && (pointsBack || !hasOwnEntity);
+  const carry = previous.length > 0 && (pointsBack || !own.concepts.some((concept) => concept.key));
   const carried = carry
     ? previous.filter((concept) => !own.concepts.some((mine) => sameConcept(mine, concept))).map((concept) => ({ ...concept, carried: true }))
     : [];
-  const expected = expectedAnswer(question);
-  const intent = intentOf(question, own.glossaryHits.length > 0);
-  const counted = expected === 'count' ? countedThing(question) : undefined;
-  const comparative = /\bcompar|\bversus\b|\bvs\.?\b|\bdiffer|\bthan\b|\bbetter\b|\bworse\b/i.test(question);
-  if (comparative) {
-    // The sides of a comparison are the words joined by and / or / versus / with / than.
-    const sides = new Set(
-      [...question.matchAll(/([\w-]+)\s+(?:and|or|versus|vs\.?|compared (?:with|to)|with|than|to)\s+([\w-]+)/gi)].flatMap((match) => [
-        ...searchTerms(match[1]!),
-        ...searchTerms(match[2]!),
-      ]),
-    );
-    for (const concept of own.concepts) {
-      if (concept.key && concept.alternatives.some((alternative) => alternative.some((term) => sides.has(term)))) concept.compared = true;
-    }
-  }
   // A follow-up with no subject of its own ("Who was its first author?") is about the last one.
   const concepts = own.concepts.length > 0 ? [...own.concepts, ...carried] : carried.map((concept) => ({ ...concept, carried: false }));
+  const expected = expectedAnswer(question);
+  const counted = expected === 'count' ? countedThing(question) : undefined;
   return {
     text: question,
     searchText: carried.length > 0 ? `${question} ${carried.map((concept) => concept.label).join(' ')}` : question,
     concepts,
     expected,
-    intent,
+    intent: intentOf(question, own.glossaryHits.length > 0),
     wantsMany: /\blist\b|\b(what|which) (?:\w+ )?(kinds|types|factors|mechanisms|components|steps|causes|features|properties|strategies|pathways|drugs|agents|targets)\b|\bwhich \w+s\b(?! (is|was|does|did)\b)/i.test(question),
     asksForName: /\b(which|what) (?:named )?(trial|study|studies|trials)\b|\bname of the (?:[\w-]+ ){0,3}(trial|study)\b/i.test(question),
     comparative,
     ...(counted ? { counted } : {}),
     glossaryHits: own.glossaryHits,
   };
+}
+
+/** "Other targets besides HER2": what follows "besides" is what the answer is not about. */
+function withoutExcluded(question: string, concepts: Concept[]): Concept[] {
+  const phrase = EXCLUSION.exec(question)?.[1];
+  if (!phrase) return concepts;
+  const excluded = new Set(searchTerms(phrase));
+  return concepts.filter((concept) => !concept.alternatives.some((alternative) => alternative.every((term) => excluded.has(term))));
+}
+
+/**
+ * "Which endocytosis route …", "where in the genome …": these words name the kind of answer,
+ * which the answer may call something else; they count, but are not required.
+ */
+function relaxAnswerWords(question: string, concepts: Concept[]): void {
+  const words = new Set(searchTerms(ANSWER_PHRASE.exec(question)?.slice(1).join(' ') ?? ''));
+  for (const concept of concepts) {
+    if (concept.alternatives.some((alternative) => alternative.every((term) => words.has(term)))) concept.key = false;
+  }
+}
+
+/** The sides of a comparison are the key words joined by and / or / versus / with / than. */
+function markComparedSides(question: string, concepts: Concept[]): void {
+  const sides = new Set(
+    [...question.matchAll(/([\w-]+)\s+(?:and|or|versus|vs\.?|compared (?:with|to)|with|than|to)\s+([\w-]+)/gi)].flatMap((match) => [
+      ...searchTerms(match[1]!),
+      ...searchTerms(match[2]!),
+    ]),
+  );
+  for (const concept of concepts) {
+    if (concept.key && concept.alternatives.some((alternative) => alternative.some((term) => sides.has(term)))) concept.compared = true;
+  }
 }
 
 function sameConcept(a: Concept, b: Concept): boolean {
@@ -213,7 +229,6 @@ function conceptsOf(
     return df <= Math.max(3, 0.04 * n) && (isName(term) || !isCommon(term));
   };
   /** Everyday words the corpus never uses weigh little: they are the asker's wording. */
-  // (A compound naming a time point the corpus lacks, "five-year", is key all the same.)
   const weightOf = (term: string) => (statistics.documentFrequency(term) === 0 && !isKey(term) ? 1 : idf(term));
 
   // Abbreviations and their long forms, as phrases, both ways.
