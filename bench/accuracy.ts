@@ -1,15 +1,17 @@
 /**
- * Scoring answers against the eval facts, the same way for PaperChat and for the peer.
+ * Scoring answers against the eval facts, the same way for PaperChat and for the peer, with
+ * the eval suite's own rules (eval/facts.ts, eval/metrics.ts): facts matched as whole words or
+ * numbers after normalisation, length counted as prose without citation markers.
  *
  * Correct: an answerable question gets an answer (not a decline) that holds every fact and
- * fits the length limit; an unanswerable one is declined. "Facts present" ignores the length
- * limit and the declines, so a system that pastes long passages is judged on content too.
+ * fits the length limit (600 characters, 1,000 for lists and comparisons); an unanswerable
+ * one is declined. "Facts present" ignores the length limit, so a system that pastes long
+ * passages is judged on content too.
  */
+import { checkFacts, proseLength } from '../eval/facts.ts';
+import { MAX_ANSWER_CHARS, MAX_LONG_ANSWER_CHARS } from '../eval/metrics.ts';
+import { LONG_ANSWER_CATEGORIES } from '../eval/questions.ts';
 import type { EvalQuestion } from './questions.ts';
-
-/** Longest acceptable answer, in characters, for most questions and for lists/comparisons. */
-export const MAX_ANSWER_CHARS = 600;
-export const MAX_LIST_ANSWER_CHARS = 1_000;
 
 export interface ScoredAnswer {
   text: string;
@@ -36,22 +38,12 @@ export interface AccuracyReport {
   byCategory: Record<string, { questions: number; correct: number }>;
 }
 
-/** Lower case, one kind of dash, no space around dashes, single spaces (eval/FORMAT.md). */
-export function normalizeForMatch(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/\s+/g, ' ')
-    .replace(/\s*-\s*/g, '-');
-}
-
 export function holdsEveryFact(answer: string, facts: string[][]): boolean {
-  const text = normalizeForMatch(answer);
-  return facts.every((alternatives) => alternatives.some((fact) => text.includes(normalizeForMatch(fact))));
+  return checkFacts(answer, facts).every((fact) => fact.found !== undefined);
 }
 
 export function lengthLimit(question: EvalQuestion): number {
-  return question.category === 'list' || question.category === 'comparison' ? MAX_LIST_ANSWER_CHARS : MAX_ANSWER_CHARS;
+  return LONG_ANSWER_CATEGORIES.has(question.category) ? MAX_LONG_ANSWER_CHARS : MAX_ANSWER_CHARS;
 }
 
 export function scoreAnswers(questions: readonly EvalQuestion[], answers: readonly ScoredAnswer[]): AccuracyReport {
@@ -83,14 +75,14 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
       report.answerable++;
       // A decline echoes the question, which may hold a fact's words: it never counts.
       const facts = !answer.declined && holdsEveryFact(answer.text, question.facts);
-      const fits = answer.text.length <= lengthLimit(question);
+      const fits = proseLength(answer.text) <= lengthLimit(question);
       if (facts) report.factsPresent++;
       if (facts && !fits) report.tooLong++;
       if (answer.declined) report.falseDeclines++;
       correct = facts && fits;
     }
     if (!answer.declined) {
-      answeredChars += answer.text.length;
+      answeredChars += proseLength(answer.text);
       answered++;
     }
     const category = (report.byCategory[question.category] ??= { questions: 0, correct: 0 });

@@ -7,7 +7,6 @@
  * first and is not counted: a running server is warm.
  */
 import { ask } from '../server/rag/answer.ts';
-import { analyzeQuestion } from '../server/rag/question.ts';
 import { answererFor, openLibrary } from '../server/rag/setup.ts';
 import { HttpAsker, SocketAsker, type AskPayload } from './clients.ts';
 import type { Progress } from './progress.ts';
@@ -41,7 +40,7 @@ export async function benchLibrary(workspace: Workspace, questions: readonly Eva
     for (const question of questions) {
       const history = question.history ?? [];
       let started = performance.now();
-      await library.retriever.retrieve(analyzeQuestion(question.question, history, library.glossary, library.index.lexical));
+      await library.retriever.retrieve(library.analyze(question.question, history));
       const retrieved = performance.now() - started;
       started = performance.now();
       await ask(answerer, question.question, { history });

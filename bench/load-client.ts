@@ -3,9 +3,9 @@
  * process's event loop: `node --import tsx bench/load-client.ts <config.json>`.
  *
  * `concurrency` clients each ask one question at a time, back to back, for `durationMs`
- * (HTTP: one keep-alive connection each; Socket.IO: one connection each). Every client asks
- * once before the window opens, so connections and the server are warm. Questions still in
- * flight when the window closes are awaited and counted.
+ * (HTTP: one keep-alive connection each; Socket.IO: one connection each), after `warmupMs`
+ * of the same load that is not counted. Questions still in flight when the window closes are
+ * awaited and counted.
  *
  * stdout, one JSON object per line: `{"type":"start"}` when the window opens, then
  * `{"type":"result",…}` (see `LoadClientResult`).
@@ -18,6 +18,8 @@ export interface LoadClientConfig {
   transport: 'http' | 'socket';
   concurrency: number;
   durationMs: number;
+  /** Load before the window opens, not counted: connections, caches and JIT warm up. */
+  warmupMs: number;
   /** Completions are also counted per window of this length, for q/s percentiles. */
   bucketMs: number;
   timeoutMs: number;
@@ -35,6 +37,8 @@ export interface LoadClientResult {
   latenciesMs: number[];
   /** Completions per bucket while the window was open. */
   buckets: number[];
+  /** CPU this load generator used over the window, as a share of one core (1 = 100 %). */
+  cpuShare: number;
 }
 
 type Ask = (payload: AskPayload) => Promise<unknown>;
@@ -45,9 +49,9 @@ async function main(): Promise<void> {
   const config = JSON.parse(await readFile(path, 'utf8')) as LoadClientConfig;
   const { clients, close } = await connect(config);
   try {
-    await Promise.all(clients.map((client, i) => client(config.questions[i % config.questions.length]!)));
+    await run(config, clients, config.warmupMs);
     process.stdout.write(`${JSON.stringify({ type: 'start' })}\n`);
-    const result = await run(config, clients);
+    const result = await run(config, clients, config.durationMs);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     close();
@@ -69,10 +73,11 @@ async function connect(config: LoadClientConfig): Promise<{ clients: Ask[]; clos
   };
 }
 
-async function run(config: LoadClientConfig, clients: Ask[]): Promise<LoadClientResult> {
+async function run(config: LoadClientConfig, clients: Ask[], durationMs: number): Promise<LoadClientResult> {
   const opened = performance.now();
-  const deadline = opened + config.durationMs;
-  const buckets = new Array<number>(Math.max(1, Math.round(config.durationMs / config.bucketMs))).fill(0);
+  const cpuBefore = process.cpuUsage();
+  const deadline = opened + durationMs;
+  const buckets = new Array<number>(Math.max(1, Math.round(durationMs / config.bucketMs))).fill(0);
   const latenciesMs: number[] = [];
   const errorKinds: Record<string, number> = {};
   let next = 0;
@@ -98,6 +103,7 @@ async function run(config: LoadClientConfig, clients: Ask[]): Promise<LoadClient
     }
   };
   await Promise.all(clients.map(worker));
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     type: 'result',
     completed: latenciesMs.length,
@@ -106,6 +112,7 @@ async function run(config: LoadClientConfig, clients: Ask[]): Promise<LoadClient
     elapsedMs: Math.max(lastCompletion, deadline) - opened,
     latenciesMs,
     buckets,
+    cpuShare: (cpu.user + cpu.system) / 1000 / Math.max(1, performance.now() - opened),
   };
 }
 

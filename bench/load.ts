@@ -29,6 +29,9 @@ export interface LoadLevelResult {
   latencyMs: Summary;
   /** Server RSS, sampled every `SAMPLE_MS` while the window was open. */
   rssBytes: Summary;
+  /** CPU used over the window as a share of one core: the server (one Node thread does the work) and the load generator. */
+  serverCpuShare?: number;
+  clientCpuShare: number;
 }
 
 export interface LoadResult {
@@ -41,6 +44,8 @@ export interface LoadResult {
 
 export interface LoadPlan {
   concurrency: number[];
+  /** Uncounted load before each window. */
+  warmupMs: number;
   windowMs: number;
   bucketMs: number;
 }
@@ -64,6 +69,7 @@ export async function benchLoad(
         transport,
         concurrency,
         durationMs: plan.windowMs,
+        warmupMs: plan.warmupMs,
         bucketMs: plan.bucketMs,
         timeoutMs: TIMEOUT_MS,
         questions,
@@ -72,7 +78,8 @@ export async function benchLoad(
       levels.push(level);
       progress.say(
         'throughput',
-        `${transport} × ${concurrency}: ${level.questionsPerSecond.toFixed(0)} q/s, p95 ${level.latencyMs.p95.toFixed(1)} ms, ${level.errors} errors, RSS ≤ ${(level.rssBytes.max / 2 ** 20).toFixed(0)} MiB`,
+        `${transport} × ${concurrency}: ${level.questionsPerSecond.toFixed(0)} q/s, p95 ${level.latencyMs.p95.toFixed(1)} ms, ${level.errors} errors, ` +
+          `RSS ≤ ${(level.rssBytes.max / 2 ** 20).toFixed(0)} MiB, CPU server ${percentOf(level.serverCpuShare)} / load ${percentOf(level.clientCpuShare)}`,
       );
     }
   }
@@ -89,6 +96,9 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
   });
   const samples: number[] = [];
   let sampler: NodeJS.Timeout | undefined;
+  let cpuAtStart: Promise<{ cpu: number | undefined; at: number }> | undefined;
+  let cpuAtEnd: Promise<{ cpu: number | undefined; at: number }> | undefined;
+  const cpuNow = async () => ({ cpu: await server.cpuMs(), at: performance.now() });
   let result: LoadClientResult | undefined;
   let stderr = '';
   let buffered = '';
@@ -103,9 +113,11 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
       buffered = buffered.slice(newline + 1);
       const message = JSON.parse(line) as { type: string };
       if (message.type === 'start') {
+        cpuAtStart = cpuNow();
         sampler = setInterval(() => void server.rssBytes().then((bytes) => samples.push(bytes), () => undefined), SAMPLE_MS);
       } else if (message.type === 'result') {
         clearInterval(sampler);
+        cpuAtEnd = cpuNow();
         result = message as LoadClientResult;
       }
     }
@@ -117,6 +129,8 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
   clearInterval(sampler);
   if (code !== 0 || !result) throw new Error(`bench: the load client failed (exit ${code}): ${stderr.trim().slice(-500)}`);
   const perSlice = result.buckets.map((count) => count / (config.bucketMs / 1000));
+  const [start, end] = await Promise.all([cpuAtStart, cpuAtEnd]);
+  const serverCpuShare = start?.cpu !== undefined && end?.cpu !== undefined ? (end.cpu - start.cpu) / (end.at - start.at) : undefined;
   return {
     transport: config.transport,
     concurrency: config.concurrency,
@@ -128,5 +142,11 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
     questionsPerSecondBySlice: summarize(perSlice),
     latencyMs: summarize(result.latenciesMs),
     rssBytes: summarize(samples),
+    ...(serverCpuShare !== undefined ? { serverCpuShare } : {}),
+    clientCpuShare: result.cpuShare,
   };
+}
+
+function percentOf(share: number | undefined): string {
+  return share === undefined ? '–' : `${Math.round(share * 100)} %`;
 }

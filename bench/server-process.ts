@@ -16,6 +16,8 @@ export interface ServerProcess {
   /** `performance.now()` when the process was spawned. */
   spawnedAt: number;
   rssBytes(): Promise<number>;
+  /** CPU time (user + system) the process has used, in ms; undefined without /proc. */
+  cpuMs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -40,12 +42,14 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   const url = await waitForAddress(child, options.timeoutMs ?? 60_000);
   const listeningMs = performance.now() - spawnedAt;
   const pid = child.pid!;
+  const ticksPerSecond = await clockTicksPerSecond();
   return {
     url,
     pid,
     listeningMs,
     spawnedAt,
     rssBytes: () => residentBytes(pid),
+    cpuMs: () => cpuMilliseconds(pid, ticksPerSecond),
     stop: () => stopProcess(child),
   };
 }
@@ -109,4 +113,25 @@ export async function residentBytes(pid: number): Promise<number> {
   }
   const { stdout } = await promisify(execFile)('ps', ['-o', 'rss=', '-p', String(pid)]);
   return Number(stdout.trim()) * 1024;
+}
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms; undefined where there is no /proc. */
+export async function cpuMilliseconds(pid: number, ticksPerSecond: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(join('/proc', String(pid), 'stat'), 'utf8');
+    // Fields after the command name (which may hold spaces) start at state, field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The kernel's clock ticks per second (USER_HZ), which /proc/<pid>/stat counts in. */
+async function clockTicksPerSecond(): Promise<number> {
+  try {
+    return Number((await promisify(execFile)('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
+  } catch {
+    return 100;
+  }
 }

@@ -1,0 +1,172 @@
+/**
+ * `npm run bench`: measures PaperChat and writes bench/results/<date>.json. See --help and
+ * docs/PERFORMANCE.md. Benchmarks are not tests: nothing here fails on a slow figure.
+ */
+import { rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchLibrary, benchTransports, payloadOf } from './answering.ts';
+import { benchColdStart } from './cold-start.ts';
+import { benchIngest } from './ingest.ts';
+import { benchLoad } from './load.ts';
+import { describeMachine } from './machine.ts';
+import { benchPeer } from './peer.ts';
+import { fullPlan, quickPlan, SECTIONS, type BenchPlan, type Section } from './plan.ts';
+import { stderrProgress, type Progress } from './progress.ts';
+import { loadQuestions, type EvalQuestion } from './questions.ts';
+import { renderReport, type BenchResult } from './report.ts';
+import { benchScaling } from './scaling.ts';
+import { startServer } from './server-process.ts';
+import { createWorkspace, offlineEnvironment, type Workspace } from './workspace.ts';
+
+const HELP = `Usage: npm run bench -- [options]
+
+Measures PaperChat on this machine, prints Markdown tables on stdout (progress on stderr)
+and writes every figure to bench/results/<date>.json. Everything runs offline, against
+temporary copies of the corpus and index (data/index is never touched).
+
+  ingestion     the review from scratch and an unchanged re-ingest; chunks per second
+  cold start    spawn the server over an existing index → first answered POST /api/ask
+  answering     retrieval and whole answers in the library, POST /api/ask, Socket.IO
+                first delta and final answer (p50 / p95 / p99)
+  throughput    1, 8 and 64 concurrent clients over HTTP and Socket.IO, from a separate
+                load-generator process; server memory idle and under load
+  peer          the eval questions through a plain LangChain pipeline, next to ours
+  scaling       synthetic 10×, 100×, 1,000× corpora: HNSW build, size, latency and
+                recall@10 against brute force
+
+Options:
+  --quick            smoke run of about a minute (fewer repetitions, 1.5 s load levels,
+                     scaling at 10× only); what CI calls
+  --only <sections>  comma-separated subset of: ${SECTIONS.join(', ')}
+  --out <file>       write the JSON there instead of bench/results/<date>.json
+  -h, --help         this text
+
+A full run takes about five minutes on two cores (the 1,000× corpus is most of it).
+`;
+
+interface CliOptions {
+  plan: BenchPlan;
+  out?: string;
+}
+
+function parseCli(argv: string[]): CliOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const plan = values.quick ? quickPlan() : fullPlan();
+  if (values.only !== undefined) {
+    const wanted = values.only.split(',').map((name) => name.trim()).filter(Boolean);
+    const unknown = wanted.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+    if (unknown.length > 0 || wanted.length === 0) throw new UsageError(`bench: unknown section ${unknown.join(', ') || '(none)'}; choose from ${SECTIONS.join(', ')}`);
+    plan.sections = SECTIONS.filter((section) => wanted.includes(section));
+  }
+  return { plan, ...(values.out !== undefined ? { out: values.out } : {}) };
+}
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+async function main(argv: string[]): Promise<void> {
+  const parsed = parseCli(argv);
+  if (parsed === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  const { plan } = parsed;
+  const repo = resolve(import.meta.dirname, '..');
+  const progress = stderrProgress();
+  const started = performance.now();
+  const startedAt = new Date();
+  progress.say('setup', `${plan.mode} run: ${plan.sections.join(', ')}`);
+  const [machine, questions] = await Promise.all([describeMachine(repo), loadQuestions(repo)]);
+  progress.say('setup', `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; ${questions.length} eval questions`);
+  progress.say('setup', 'building the review index in a temporary directory');
+  const workspace = await createWorkspace(repo);
+  const interrupt = () => {
+    rmSync(workspace.root, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+
+  const result: BenchResult = {
+    schema: 1,
+    mode: plan.mode,
+    startedAt: startedAt.toISOString(),
+    durationMs: 0,
+    machine,
+    loadAverage: { start: loadavg(), end: [] },
+    plan,
+    questions: questions.length,
+  };
+  try {
+    await runSections(result, workspace, questions, plan, progress);
+  } finally {
+    await workspace.remove();
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+  result.durationMs = performance.now() - started;
+  result.loadAverage.end = loadavg();
+
+  const out = parsed.out ? resolve(parsed.out) : join(repo, 'bench', 'results', `${stamp(startedAt)}${plan.mode === 'quick' ? '-quick' : ''}.json`);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(renderReport(result));
+  progress.say('done', `${(result.durationMs / 1000).toFixed(0)} s; results in ${relative(process.cwd(), out) || out}`);
+}
+
+async function runSections(result: BenchResult, workspace: Workspace, questions: EvalQuestion[], plan: BenchPlan, progress: Progress): Promise<void> {
+  const wants = (section: Section) => plan.sections.includes(section);
+  if (wants('ingest')) result.ingest = await benchIngest(workspace, plan.ingestRuns, progress);
+  if (wants('cold-start')) {
+    const first = questions.find((question) => question.answerable && !question.history) ?? questions[0]!;
+    result.coldStart = await benchColdStart(workspace, first.question, plan.coldStartRuns, progress);
+    result.memory = { listeningBytes: result.coldStart.rssListeningBytes, idleBytes: result.coldStart.rssIdleBytes };
+  }
+  if (wants('answering') || wants('throughput')) {
+    const library = wants('answering') ? await benchLibrary(workspace, questions, plan.answeringPasses, progress) : undefined;
+    progress.say('server', 'starting the server process for the loopback and load measurements');
+    const server = await startServer({ repo: workspace.repo, env: offlineEnvironment(workspace) });
+    try {
+      if (library) result.answering = { library, transports: await benchTransports(server.url, questions, plan.transportPasses, progress) };
+      if (wants('throughput')) {
+        result.throughput = await benchLoad(workspace, server, questions.map(payloadOf), plan.load, progress);
+        result.memory = {
+          ...result.memory,
+          beforeLoadBytes: result.throughput.rssBeforeBytes,
+          underLoadMaxBytes: Math.max(...result.throughput.levels.map((level) => level.rssBytes.max)),
+          afterLoadBytes: result.throughput.rssAfterBytes,
+        };
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  if (wants('peer')) result.peer = await benchPeer(workspace, questions, plan.peerPasses, progress);
+  if (wants('scaling')) result.scaling = await benchScaling(workspace, questions, plan.scaling, progress);
+}
+
+/** 2026-11-29T03-04-05Z: a date that sorts and is a valid file name everywhere. */
+function stamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${message.startsWith('bench:') ? '' : 'bench: '}${message}\n`);
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write('Run `npm run bench -- --help` for usage.\n');
+  process.exitCode = 1;
+});

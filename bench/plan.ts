@@ -1,0 +1,69 @@
+/**
+ * How much of everything a run does: the full run (under ten minutes on two cores) and the
+ * `--quick` smoke run (about a minute; CI may call it).
+ */
+import type { LoadPlan } from './load.ts';
+import type { ScalingPlan } from './scaling.ts';
+
+export const SECTIONS = ['ingest', 'cold-start', 'answering', 'throughput', 'scaling', 'peer'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchPlan {
+  mode: 'full' | 'quick';
+  sections: Section[];
+  ingestRuns: number;
+  coldStartRuns: number;
+  /** Timed passes over the eval questions (after one warm-up pass). */
+  answeringPasses: number;
+  transportPasses: number;
+  peerPasses: number;
+  load: LoadPlan;
+  scaling: ScalingPlan;
+}
+
+const EF_SEARCH = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
+
+export function fullPlan(): BenchPlan {
+  return {
+    mode: 'full',
+    sections: [...SECTIONS],
+    ingestRuns: 5,
+    coldStartRuns: 5,
+    answeringPasses: 3,
+    transportPasses: 3,
+    peerPasses: 3,
+    load: { concurrency: [1, 8, 64], warmupMs: 1_000, windowMs: 5_000, bucketMs: 500 },
+    scaling: {
+      levels: [
+        { factor: 10, builds: [{ M: 16, efConstruction: 200 }] },
+        // efConstruction 100 measured beside the default at 100× justifies using it at 1,000×.
+        { factor: 100, builds: [{ M: 16, efConstruction: 200 }, { M: 16, efConstruction: 100 }] },
+        { factor: 1_000, builds: [{ M: 16, efConstruction: 100 }] },
+      ],
+      k: 10,
+      recallTarget: 0.99,
+      efSearchCandidates: EF_SEARCH,
+      latencyPasses: 3,
+    },
+  };
+}
+
+export function quickPlan(): BenchPlan {
+  return {
+    mode: 'quick',
+    sections: [...SECTIONS],
+    ingestRuns: 2,
+    coldStartRuns: 2,
+    answeringPasses: 1,
+    transportPasses: 1,
+    peerPasses: 1,
+    load: { concurrency: [1, 8, 64], warmupMs: 500, windowMs: 1_500, bucketMs: 500 },
+    scaling: {
+      levels: [{ factor: 10, builds: [{ M: 16, efConstruction: 200 }] }],
+      k: 10,
+      recallTarget: 0.99,
+      efSearchCandidates: EF_SEARCH,
+      latencyPasses: 1,
+    },
+  };
+}

@@ -1,0 +1,254 @@
+/**
+ * The run's result (written as JSON) and its rendering as Markdown tables (printed, and pasted
+ * into docs/PERFORMANCE.md).
+ */
+import type { TransportLatency, LibraryLatency } from './answering.ts';
+import type { ColdStartResult } from './cold-start.ts';
+import type { IngestResult } from './ingest.ts';
+import type { LoadResult } from './load.ts';
+import type { Machine } from './machine.ts';
+import type { PeerResult } from './peer.ts';
+import type { BenchPlan } from './plan.ts';
+import type { ScalingResult } from './scaling.ts';
+import type { Summary } from './stats.ts';
+
+export interface MemoryResult {
+  /** Cold-start servers: right after they listen, and one second after their first answer. */
+  listeningBytes?: Summary;
+  idleBytes?: Summary;
+  /** The throughput server: warm and idle before the load, under each load level, after. */
+  beforeLoadBytes?: number;
+  underLoadMaxBytes?: number;
+  afterLoadBytes?: number;
+}
+
+export interface BenchResult {
+  schema: 1;
+  mode: BenchPlan['mode'];
+  startedAt: string;
+  durationMs: number;
+  machine: Machine;
+  /** 1, 5 and 15 minute load averages when the run started and ended: others' work skews figures. */
+  loadAverage: { start: number[]; end: number[] };
+  plan: BenchPlan;
+  questions: number;
+  ingest?: IngestResult;
+  coldStart?: ColdStartResult;
+  answering?: { library: LibraryLatency; transports?: TransportLatency };
+  throughput?: LoadResult;
+  memory?: MemoryResult;
+  scaling?: ScalingResult;
+  peer?: PeerResult;
+}
+
+export function milliseconds(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${ms.toFixed(3)} ms`;
+}
+
+export function mebibytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '–';
+  const value = bytes / 2 ** 20;
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} MiB`;
+}
+
+function count(value: number, digits = 0): string {
+  return Number.isFinite(value) ? value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–';
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)} %`;
+}
+
+function share(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : `${Math.round(value * 100)} %`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function spread(summary: Summary, format: (value: number) => string): string[] {
+  return [format(summary.min), format(summary.median), format(summary.p95)];
+}
+
+export function renderMachine(machine: Machine): string {
+  return table(
+    ['CPU', 'cores', 'RAM', 'OS', 'Node', 'commit'],
+    [[machine.cpuModel, String(machine.cores), `${(machine.ramBytes / 2 ** 30).toFixed(1)} GiB`, `${machine.os} (${machine.arch})`, machine.node, machine.commit ?? '–']],
+  );
+}
+
+export function renderIngest(result: IngestResult): string {
+  const rows: [string, Summary, (value: number) => string][] = [
+    ['from scratch: total', result.scratchMs, milliseconds],
+    ['  prepare (scan, read, parse, chunk, fit LSA)', result.phasesMs.prepare, milliseconds],
+    ['    of which read + parse + chunk (timed alone)', result.componentsMs.parse, milliseconds],
+    ['    of which fit LSA (timed alone)', result.componentsMs.fitLsa, milliseconds],
+    ['  embed', result.phasesMs.embed, milliseconds],
+    ['  index (HNSW + BM25)', result.phasesMs.index, milliseconds],
+    ['  write', result.phasesMs.write, milliseconds],
+    ['from scratch: chunks per second', result.chunksPerSecond, (value) => count(value)],
+    ['unchanged re-ingest', result.unchangedMs, milliseconds],
+  ];
+  return table(['ingestion (' + result.chunks + ' chunks, ' + result.scratchMs.n + ' runs)', 'min', 'median', 'p95'], rows.map(([name, summary, format]) => [name, ...spread(summary, format)]));
+}
+
+export function renderColdStart(result: ColdStartResult): string {
+  return table(
+    [`cold start (${result.firstAnswerMs.n} runs)`, 'min', 'median', 'p95'],
+    [
+      ['spawn → listening', ...spread(result.listeningMs, milliseconds)],
+      ['spawn → first answer (POST /api/ask)', ...spread(result.firstAnswerMs, milliseconds)],
+      ['of which Node + tsx boot alone', ...spread(result.runtimeBootMs, milliseconds)],
+    ],
+  );
+}
+
+export function renderAnswering(answering: NonNullable<BenchResult['answering']>): string {
+  const row = (name: string, summary: Summary) => [name, String(summary.n), milliseconds(summary.min), milliseconds(summary.median), milliseconds(summary.p95), milliseconds(summary.p99)];
+  const rows = [row('library: retrieval only', answering.library.retrievalMs), row('library: whole answer', answering.library.answerMs)];
+  if (answering.transports) {
+    rows.push(
+      row('HTTP POST /api/ask (loopback)', answering.transports.httpMs),
+      row('Socket.IO: first answer:delta', answering.transports.socketFirstDeltaMs),
+      row('Socket.IO: answer:done', answering.transports.socketDoneMs),
+    );
+  }
+  return table(['answering, offline, one at a time', 'n', 'min', 'p50', 'p95', 'p99'], rows);
+}
+
+export function renderThroughput(result: LoadResult): string {
+  return table(
+    ['transport', 'clients', 'q/s', `q/s per ${result.bucketMs} ms (min / median / p95)`, 'latency p50 / p95 / p99', 'answered', 'errors', 'server RSS max', 'CPU server / load gen.'],
+    result.levels.map((level) => [
+      level.transport === 'http' ? 'HTTP' : 'Socket.IO',
+      String(level.concurrency),
+      count(level.questionsPerSecond),
+      spread(level.questionsPerSecondBySlice, (value) => count(value)).join(' / '),
+      [level.latencyMs.median, level.latencyMs.p95, level.latencyMs.p99].map(milliseconds).join(' / '),
+      count(level.completed),
+      level.errors === 0 ? '0' : `${level.errors} (${Object.entries(level.errorKinds).map(([kind, n]) => `${kind} ${n}`).join(', ')})`,
+      mebibytes(level.rssBytes.max),
+      `${share(level.serverCpuShare)} / ${share(level.clientCpuShare)}`,
+    ]),
+  );
+}
+
+export function renderMemory(memory: MemoryResult): string {
+  const rows: string[][] = [];
+  if (memory.listeningBytes) rows.push(['idle, just started (cold-start runs)', ...spread(memory.listeningBytes, mebibytes)]);
+  if (memory.idleBytes) rows.push(['idle, 1 s after the first answer (cold-start runs)', ...spread(memory.idleBytes, mebibytes)]);
+  if (memory.beforeLoadBytes !== undefined) rows.push(['idle, warm, before the load', mebibytes(memory.beforeLoadBytes), '', '']);
+  if (memory.underLoadMaxBytes !== undefined) rows.push(['under load (max of all levels)', mebibytes(memory.underLoadMaxBytes), '', '']);
+  if (memory.afterLoadBytes !== undefined) rows.push(['1 s after the load', mebibytes(memory.afterLoadBytes), '', '']);
+  return table(['server RSS', 'min (or value)', 'median', 'p95'], rows);
+}
+
+export function renderScaling(result: ScalingResult): string {
+  const rows = result.levels.flatMap((level) =>
+    level.builds.map((build) => [
+      `${level.factor}×`,
+      count(level.passages),
+      `${build.M} / ${build.efConstruction}`,
+      milliseconds(build.buildMs),
+      mebibytes(build.indexBytes),
+      mebibytes(level.vectorBytes),
+      `${milliseconds(level.bruteForceMs.median)} / ${milliseconds(level.bruteForceMs.p95)}`,
+      build.chosen ? String(build.chosen.efSearch) : `none ≤ ${build.sweep.at(-1)?.efSearch}`,
+      build.chosen ? build.chosen.recall.toFixed(3) : Math.max(...build.sweep.map((point) => point.recall)).toFixed(3),
+      build.chosen ? `${milliseconds(build.chosen.latencyMs.median)} / ${milliseconds(build.chosen.latencyMs.p95)}` : '–',
+      build.chosen ? `${count(build.chosen.speedupOverBruteForce)}×` : '–',
+      `${build.atDefault.recall.toFixed(3)}, ${milliseconds(build.atDefault.latencyMs.median)}`,
+    ]),
+  );
+  return table(
+    [
+      'corpus',
+      'passages',
+      'M / efC',
+      'HNSW build',
+      'hnsw.bin',
+      'vectors.f32',
+      'brute force p50 / p95',
+      'efSearch',
+      `recall@${result.k}`,
+      'HNSW p50 / p95',
+      'speed-up (p50)',
+      `at efSearch 100: recall, p50`,
+    ],
+    rows,
+  );
+}
+
+export function renderPeer(result: PeerResult): string {
+  const row = (name: string, ours: string, peer: string) => [name, ours, peer];
+  return table(
+    ['eval set (' + result.ours.questions + ' questions)', 'PaperChat (offline)', 'LangChain peer'],
+    [
+      row('answer latency p50 / p95', `${milliseconds(result.oursAnswerMs.median)} / ${milliseconds(result.oursAnswerMs.p95)}`, `${milliseconds(result.peerAnswerMs.median)} / ${milliseconds(result.peerAnswerMs.p95)}`),
+      row('accuracy (facts, length limit, declines)', `${result.ours.correct}/${result.ours.questions} = ${percent(result.ours.accuracy)}`, `${result.peer.correct}/${result.peer.questions} = ${percent(result.peer.accuracy)}`),
+      row(
+        'facts present, ignoring length (answerable)',
+        `${result.ours.factsPresent}/${result.ours.answerable} = ${percent(result.ours.factsPresentRate)}`,
+        `${result.peer.factsPresent}/${result.peer.answerable} = ${percent(result.peer.factsPresentRate)}`,
+      ),
+      row('facts present but too long', String(result.ours.tooLong), String(result.peer.tooLong)),
+      row('answerable but declined', String(result.ours.falseDeclines), String(result.peer.falseDeclines)),
+      row(`unanswerable (${result.ours.unanswerable}) but answered`, String(result.ours.missedDeclines), String(result.peer.missedDeclines)),
+      row('mean answer length (prose chars, answered only)', count(result.ours.meanAnswerChars), count(result.peer.meanAnswerChars)),
+    ],
+  );
+}
+
+export function renderCategories(result: PeerResult): string {
+  const categories = Object.keys(result.ours.byCategory).sort();
+  return table(
+    ['category', 'questions', 'PaperChat correct', 'peer correct'],
+    categories.map((category) => [
+      category,
+      String(result.ours.byCategory[category]!.questions),
+      String(result.ours.byCategory[category]!.correct),
+      String(result.peer.byCategory[category]?.correct ?? 0),
+    ]),
+  );
+}
+
+/** The whole report as Markdown. */
+export function renderReport(result: BenchResult): string {
+  const loads = (values: number[]) => values.map((value) => value.toFixed(2)).join(' / ');
+  const parts = [
+    `# PaperChat benchmark (${result.mode}, ${result.startedAt}, ${(result.durationMs / 1000).toFixed(0)} s)`,
+    renderMachine(result.machine),
+    `Load average (1 / 5 / 15 min): ${loads(result.loadAverage.start)} at the start, ${loads(result.loadAverage.end)} at the end.`,
+  ];
+  if (result.ingest) parts.push('## Ingestion', renderIngest(result.ingest));
+  if (result.coldStart) parts.push('## Cold start', renderColdStart(result.coldStart));
+  if (result.answering) parts.push('## Answering latency', renderAnswering(result.answering));
+  if (result.throughput) parts.push('## Throughput', renderThroughput(result.throughput));
+  if (result.memory) parts.push('## Memory', renderMemory(result.memory));
+  if (result.scaling) {
+    parts.push(
+      '## Scaling the vector index',
+      `${result.scaling.queries} queries (the eval questions); recall@${result.scaling.k} against brute force; efSearch = the smallest reaching ${result.scaling.recallTarget}.`,
+      renderScaling(result.scaling),
+    );
+  }
+  if (result.peer) {
+    parts.push(
+      '## PaperChat and a plain LangChain pipeline',
+      `Peer: ${result.peer.pipeline}; ${result.peer.peerChunks} chunks, built in ${milliseconds(result.peer.peerBuildMs)}. ` +
+        `Latency ratio (ours / peer, median, same passes): ${result.peer.latencyRatio.toFixed(2)}.`,
+      renderPeer(result.peer),
+      renderCategories(result.peer),
+    );
+  }
+  return `${parts.join('\n\n')}\n`;
+}
