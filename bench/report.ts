@@ -166,7 +166,7 @@ export function renderScaling(result: ScalingResult): string {
       build.chosen ? build.chosen.recall.toFixed(3) : Math.max(...build.sweep.map((point) => point.recall)).toFixed(3),
       build.chosen ? `${milliseconds(build.chosen.latencyMs.median)} / ${milliseconds(build.chosen.latencyMs.p95)}` : '–',
       build.chosen ? `${count(build.chosen.speedupOverBruteForce)}×` : '–',
-      `${build.atDefault.recall.toFixed(3)}, ${milliseconds(build.atDefault.latencyMs.median)}`,
+      `${build.atDefault.efSearch}, ${build.atDefault.recall.toFixed(3)}, ${milliseconds(build.atDefault.latencyMs.median)}`,
     ]),
   );
   return table(
@@ -182,7 +182,7 @@ export function renderScaling(result: ScalingResult): string {
       `recall@${result.k}`,
       'HNSW p50 / p95',
       'speed-up (p50)',
-      `at efSearch 100: recall, p50`,
+      `at PaperChat's efSearch for the size: ef, recall, p50`,
     ],
     rows,
   );

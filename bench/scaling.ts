@@ -11,7 +11,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { embeddingText } from '../ingest/build.ts';
-import { buildHnsw, DEFAULT_HNSW, type Hnsw } from '../lib/index-store.ts';
+import { buildHnsw, DEFAULT_HNSW, hnswFor, type Hnsw } from '../lib/index-store.ts';
 import { LsaEmbedder } from '../lib/embeddings/lsa.ts';
 import { openLibrary } from '../server/rag/setup.ts';
 import type { Progress } from './progress.ts';
@@ -185,7 +185,7 @@ function measureHnsw(hnsw: Hnsw, truth: Truth, plan: ScalingPlan): Pick<HnswBuil
   return {
     sweep,
     ...(chosenEf !== undefined ? { chosen: timed(chosenEf) } : {}),
-    atDefault: timed(DEFAULT_HNSW.efSearch),
+    atDefault: timed(hnswFor(truth.set.count).efSearch),
   };
 }
 

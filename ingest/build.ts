@@ -11,7 +11,7 @@ import type { EmbedderChoice } from '../lib/embeddings/index.ts';
 import { DEFAULT_LSA, fitLsa, LsaEmbedder, type LsaModel } from '../lib/embeddings/lsa.ts';
 import {
   buildHnsw,
-  DEFAULT_HNSW,
+  hnswFor,
   IndexError,
   loadIndex,
   lockIndex,
@@ -85,7 +85,6 @@ const DOCUMENTATION = /^(readme|license|licence|attribution|notice|copying)(\.[a
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
-  const hnswParameters = options.hnsw ?? DEFAULT_HNSW;
   const progress = options.onProgress ?? (() => undefined);
   const chunkerId = `c${chunking.maxChars}-${await parserFingerprint()}`;
   const unlock = await lockIndex(options.indexDir);
@@ -224,6 +223,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     progress({ phase: 'embed', done: missing.length, total: missing.length });
 
     progress({ phase: 'index', chunks: chunks.length });
+    const hnswParameters = options.hnsw ?? hnswFor(chunks.length);
     const hnsw = buildHnsw(vectors, dimensions, hnswParameters);
     const lexical = LexicalIndex.build(chunks);
     const summary = summarize(papers);

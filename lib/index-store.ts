@@ -48,6 +48,19 @@ export interface HnswParameters {
 
 export const DEFAULT_HNSW: HnswParameters = { space: 'cosine', M: 16, efConstruction: 200, efSearch: 100 };
 
+/**
+ * HNSW parameters for an index of `count` vectors. Measured with the bench (recall@10 against
+ * brute force): efSearch 100 keeps ≥ 0.99 up to ~36,000 passages but falls to 0.91 at 359,000,
+ * which needs ~768; efConstruction 100 halves the build there at the same recall.
+ */
+export function hnswFor(count: number): HnswParameters {
+  return {
+    ...DEFAULT_HNSW,
+    efConstruction: count > 100_000 ? 100 : DEFAULT_HNSW.efConstruction,
+    efSearch: Math.max(DEFAULT_HNSW.efSearch, Math.ceil(count / 450)),
+  };
+}
+
 export interface Manifest {
   schemaVersion: number;
   builtAt: string;

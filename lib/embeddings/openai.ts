@@ -2,7 +2,6 @@
  * Neural embeddings from OpenAI or any OpenAI-compatible server (Ollama, vLLM, llama.cpp,
  * LM Studio), through LangChain's `OpenAIEmbeddings`.
  */
-import { OpenAIEmbeddings } from '@langchain/openai';
 import type { Embedder } from '../types.ts';
 
 export interface OpenAIEmbedderOptions {
@@ -14,6 +13,8 @@ export interface OpenAIEmbedderOptions {
 
 /** Creates the embedder and asks the server once for the vector size. */
 export async function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Promise<Embedder> {
+  // Imported here: offline runs never load LangChain's OpenAI client.
+  const { OpenAIEmbeddings } = await import('@langchain/openai');
   const embeddings = new OpenAIEmbeddings({
     model: options.model,
     apiKey: options.apiKey,

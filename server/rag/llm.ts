@@ -3,8 +3,8 @@
  * OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio). The model sees numbered
  * passages and must answer only from them; citation checking happens in the caller.
  */
-import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
-import { ChatOpenAI } from '@langchain/openai';
+import type { BaseMessage } from '@langchain/core/messages';
+import type { ChatOpenAI } from '@langchain/openai';
 import type { LlmConfig } from '../../lib/config.ts';
 import type { ChatTurn } from '../../lib/types.ts';
 
@@ -36,34 +36,42 @@ Rules:
 const REWRITE_INSTRUCTIONS = `Rewrite the user's last question so that it can be understood without the conversation: replace pronouns and vague references with what they refer to. Keep it short. Reply with the rewritten question only.`;
 
 export function createLlm(config: LlmConfig): Llm {
-  const chat = new ChatOpenAI({
-    model: config.model,
-    apiKey: config.apiKey,
-    temperature: 0,
-    // A failed call falls back to the offline answer at once; retrying would only delay it.
-    maxRetries: 0,
-    timeout: config.timeoutMs,
-    ...(config.baseURL ? { configuration: { baseURL: config.baseURL } } : {}),
-  });
+  // LangChain takes ~0.5 s to import: loaded on first use, so offline start-ups never pay it.
+  let loading: Promise<{ chat: ChatOpenAI; messages: typeof import('@langchain/core/messages') }> | undefined;
+  const load = () =>
+    (loading ??= Promise.all([import('@langchain/openai'), import('@langchain/core/messages')]).then(([openai, messages]) => ({
+      messages,
+      chat: new openai.ChatOpenAI({
+        model: config.model,
+        apiKey: config.apiKey,
+        temperature: 0,
+        // A failed call falls back to the offline answer at once; retrying would only delay it.
+        maxRetries: 0,
+        timeout: config.timeoutMs,
+        ...(config.baseURL ? { configuration: { baseURL: config.baseURL } } : {}),
+      }),
+    })));
   return {
     model: config.model,
     async *streamAnswer(question, passages, history, signal) {
+      const { chat, messages } = await load();
       const context = passages.map((passage) => `[${passage.n}] (${passage.source})\n${passage.text}`).join('\n\n');
-      const messages: BaseMessage[] = [
-        new SystemMessage(ANSWER_INSTRUCTIONS),
-        ...historyMessages(history),
-        new HumanMessage(`Passages:\n\n${context}\n\nQuestion: ${question}`),
+      const prompt: BaseMessage[] = [
+        new messages.SystemMessage(ANSWER_INSTRUCTIONS),
+        ...historyMessages(history, messages),
+        new messages.HumanMessage(`Passages:\n\n${context}\n\nQuestion: ${question}`),
       ];
-      const stream = await chat.stream(messages, { signal, timeout: config.timeoutMs });
+      const stream = await chat.stream(prompt, { signal, timeout: config.timeoutMs });
       for await (const chunk of stream) {
         const text = typeof chunk.content === 'string' ? chunk.content : chunk.content.map((part) => ('text' in part ? String(part.text) : '')).join('');
         if (text) yield text;
       }
     },
     async rewrite(question, history, signal) {
+      const { chat, messages } = await load();
       const transcript = history.slice(-6).map((turn) => `${turn.role === 'user' ? 'User' : 'Assistant'}: ${turn.content.slice(0, 600)}`).join('\n');
       const response = await chat.invoke(
-        [new SystemMessage(REWRITE_INSTRUCTIONS), new HumanMessage(`Conversation:\n${transcript}\n\nLast question: ${question}`)],
+        [new messages.SystemMessage(REWRITE_INSTRUCTIONS), new messages.HumanMessage(`Conversation:\n${transcript}\n\nLast question: ${question}`)],
         { signal, timeout: config.timeoutMs },
       );
       const text = typeof response.content === 'string' ? response.content : '';
@@ -72,6 +80,8 @@ export function createLlm(config: LlmConfig): Llm {
   };
 }
 
-function historyMessages(history: ChatTurn[]): BaseMessage[] {
-  return history.slice(-6).map((turn) => (turn.role === 'user' ? new HumanMessage(turn.content.slice(0, 1_000)) : new AIMessage(turn.content.slice(0, 1_000))));
+function historyMessages(history: ChatTurn[], messages: typeof import('@langchain/core/messages')): BaseMessage[] {
+  return history
+    .slice(-6)
+    .map((turn) => (turn.role === 'user' ? new messages.HumanMessage(turn.content.slice(0, 1_000)) : new messages.AIMessage(turn.content.slice(0, 1_000))));
 }
