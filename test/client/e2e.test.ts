@@ -18,29 +18,32 @@ const ARTIFACTS = join(REPO, 'test-artifacts');
 /** Polls may wait for a server round trip on a busy machine. */
 const POLL = { timeout: 10_000 };
 
+/** The scripted model's answer, token by token. */
+const SCRIPT = [
+  'DESTINY',
+  '-Gastric01 showed',
+  ' that T-DXd',
+  ' improved overall survival',
+  ' over chemotherapy',
+  ' [',
+  '1',
+  ']',
+  '.',
+  ' Median overall survival',
+  ' was 12.5 versus',
+  ' 8.4 months',
+  ' [1',
+  '][',
+  '2',
+  '].',
+];
+
 /** A model that streams a fixed answer token by token, splitting citation markers. */
 class ScriptedLlm implements Llm {
   readonly model = 'scripted-chat-1';
   delayMs = 40;
   failure: Error | undefined;
-  tokens = [
-    'DESTINY',
-    '-Gastric01 showed',
-    ' that T-DXd',
-    ' improved overall survival',
-    ' over chemotherapy',
-    ' [',
-    '1',
-    ']',
-    '.',
-    ' Median overall survival',
-    ' was 12.5 versus',
-    ' 8.4 months',
-    ' [1',
-    '][',
-    '2',
-    '].',
-  ];
+  tokens = [...SCRIPT];
   readonly answered: { question: string; history: ChatTurn[]; passages: number }[] = [];
   readonly rewrites: { question: string; history: ChatTurn[] }[] = [];
   private gate: { before: number; open: Promise<void> } | undefined;
@@ -68,6 +71,7 @@ class ScriptedLlm implements Llm {
   }
 
   reset(): void {
+    this.tokens = [...SCRIPT];
     this.gate = undefined;
     this.delayMs = 40;
     this.failure = undefined;
@@ -249,19 +253,19 @@ describe('chat page, offline answers', () => {
 
   test('shows HTML in a question and in an answer as text, never as markup', async () => {
     const payload = '<img src="x-injected" onerror="window.__injected=1"><script>window.__injected=2</script>';
-    const question = `${payload} what is the capital of France?`;
-    // The server echoes the question in its decline, so the payload reaches the answer too.
-    const expected = await askOverHttp(offline, question);
-    expect(expected.abstained).toBe(true);
-    expect(expected.answer).toContain('<img src="x-injected"');
-    const page = await openChat(offline);
+    // A model that answers with markup: the answer text reaches the page as the model wrote it.
+    llm.tokens = ['The model wrote ', payload, ' and cited [1].'];
+    const page = await openChat(online);
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
 
+    await askInPage(page, 'What did DESTINY-Gastric01 show?');
+    await lastAnswer(page).and(page.locator('[data-state="done"]')).waitFor();
+    expect(await answerText(page)).toBe(`The model wrote ${payload} and cited 1.`);
+    const question = `${payload} what is the capital of France?`;
     await askInPage(page, question);
     await lastAnswer(page).and(page.locator('[data-state="abstained"]')).waitFor();
-    expect(await page.locator('.message.user .message-text').textContent()).toBe(question);
-    expect(await lastAnswer(page).locator('.answer-text').textContent()).toBe(expected.answer);
+    expect(await page.locator('.message.user .message-text').last().textContent()).toBe(question);
     expect(await page.locator('#messages img, #messages script, #messages [onerror]').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
     expect(requested.filter((url) => url.includes('x-injected'))).toEqual([]);
