@@ -5,6 +5,7 @@
  * the previous turn when it is a follow-up.
  */
 import { isCommonWord } from '../../lib/common-words.ts';
+import { Synonyms } from '../../lib/synonyms.ts';
 import { foldForSearch, searchTerms, searchTokens } from '../../lib/text.ts';
 import type { ChatTurn, GlossaryEntry } from '../../lib/types.ts';
 
@@ -90,6 +91,9 @@ const EXCLUSION =
 
 const ANSWER_PHRASE =
   /^\s*(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|can|could|has|have|had)\b)((?:[\w-]+\s+){0,3}?)(?=(?:is|are|was|were|do|does|did|can|could|has|have|had|would|should|will|needs?|carries|causes?)\b)|\bwhere in the ([\w-]+)/i;
+
+/** Everyday words for what papers say in their own terms (an immutable table). */
+const SYNONYMS = new Synonyms();
 
 const NUMBER_WORD = /^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred)$/;
 
@@ -277,6 +281,8 @@ function conceptsOf(
     const alternatives = token.parts.length > 0 ? [[token.term], token.parts] : [[token.term]];
     const variants = statistics.documentFrequency(token.term) === 0 ? statistics.aliases(token.term) : [];
     alternatives.push(...variants);
+    // Ordinary words may be said differently ("live longer" → survival); names never are.
+    if (token.parts.length === 0 && !isName(token.term)) alternatives.push(...SYNONYMS.of(token.term));
     concepts.push({
       label: labels.find((label) => searchTerms(label)[0] === token.term) ?? token.term,
       alternatives,
