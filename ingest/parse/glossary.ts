@@ -3,8 +3,9 @@
  * parentheses, its long form found by matching the short form's characters backwards through
  * the words before it — `antibody-drug conjugates (ADCs)`, `human epidermal growth factor
  * receptor 2 (HER2)`. Drug codes, whose letters need not come from the name, are accepted
- * when the name starts with the code's first letter: `Zanidatamab (ZW25)`,
- * `Trastuzumab Deruxtecan (T-DXd)`.
+ * when the name starts with the code's first letter (`Zanidatamab (ZW25)`, `Trastuzumab
+ * Deruxtecan (T-DXd)`), or when a code with digits follows a capitalised name (`Disitamab
+ * Vedotin (RC48)`).
  */
 import type { GlossaryEntry } from '../../lib/types.ts';
 
@@ -28,7 +29,7 @@ export function extractGlossary(texts: string[]): GlossaryEntry[] {
   const entries = [...seen.values()];
   // Clinical tables abbreviate "median X" as "mX" (mOS, mPFS): derive those from X's entry.
   for (const entry of [...entries]) {
-    if (/^[A-Z]{2,4}$/.test(entry.short) && /survival|response|duration/i.test(entry.long)) {
+    if (/^[A-Z]{2,4}$/.test(entry.short) && /survival|duration/i.test(entry.long)) {
       add(`m${entry.short}`, `median ${entry.long.toLowerCase()}`);
     }
   }
@@ -92,6 +93,13 @@ function codeName(short: string, words: string[]): string | undefined {
       const long = candidate.join(' ').replace(/[,]$/, '');
       if (long.length > short.length && /^[A-Za-z][a-z]/.test(long)) return long;
     }
+  }
+  // Company codes share no letters with the drug's name: "Disitamab Vedotin (RC48)". Accept a
+  // code with digits after a name written in capitals, one or two words.
+  if (/\d/.test(short) && /[A-Z]/.test(short)) {
+    const name = words.slice(-2).filter((word, i, list) => /^[A-Z][a-z]{3,}$/.test(word) && (i === list.length - 1 || /^[A-Z][a-z]{3,}$/.test(list[i + 1]!)));
+    const run = name.length === 2 || (name.length === 1 && name[0] === words[words.length - 1]) ? name : [];
+    if (run.length > 0 && !/^(?:The|This|These|Table|Figure|Phase|Study|Trial|Cohort|Group|Arm)$/.test(run[0]!)) return run.join(' ');
   }
   return undefined;
 }
