@@ -34,7 +34,7 @@ const GROUPS: string[][] = [
   ['varied', 'heterogeneous', 'heterogeneity', 'vary'],
   ['rate', 'proportion', 'percentage', 'share', 'frequency'],
   ['enter', 'internalize', 'internalization', 'uptake', 'endocytosis'],
-  ['bind', 'target', 'recognize', 'attach'],
+  ['bind', 'recognize', 'attach'],
   ['combine', 'combination', 'pair', 'together', 'plus'],
   ['approve', 'approval', 'authorize', 'license'],
   ['sugar', 'glucose', 'glycolysis', 'glycolytic'],

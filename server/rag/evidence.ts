@@ -156,6 +156,8 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
       if (chunk.kind === 'reference' && question.intent === 'reference') score += 0.1;
       if (question.intent === 'definition' && definesSubject(sentence.text, question)) score += 0.15;
       if (question.comparative && COMPARES.test(sentence.text)) score += 0.1;
+      // A list of names ("including A, B and C") names the sides of a comparison without comparing.
+      if (question.comparative && /\b(?:including|such as)\b/i.test(sentence.text)) score -= 0.15;
       if (sentence.text.length > 450) score -= 0.05;
       evidence.push({
         chunk,
@@ -272,13 +274,17 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
 function addSides(question: AnalyzedQuestion, candidates: Evidence[], chosen: Evidence[], bestScore: number, limit: number): void {
   const entities = question.concepts.map((concept, i) => ({ concept, i })).filter(({ concept }) => concept.compared && !concept.carried);
   if (entities.length < 2) return;
-  const attributes = question.concepts.map((concept, i) => ({ concept, i })).filter(({ concept }) => !concept.compared && !concept.carried);
+  // What is asked of each side; words in nearly every passage (HER2 here) say nothing of it.
+  const attributes = question.concepts.map((concept, i) => ({ concept, i })).filter(({ concept }) => !concept.compared && !concept.carried && concept.weight >= 2);
   const ownSentence = (item: Evidence, i: number) =>
     item.inSentence.has(i) && entities.every((other) => other.i === i || !item.inSentence.has(other.i)) && attributes.some((attribute) => item.inContext.has(attribute.i));
+  // Failing a sentence of its own, one that says the asked thing of it among others will do.
+  const sharedSentence = (item: Evidence, i: number) => item.inSentence.has(i) && attributes.some((attribute) => item.inSentence.has(attribute.i));
   let length = chosen.reduce((sum, item) => sum + item.text.length, 0);
   for (const { i } of entities) {
     if (chosen.some((item) => ownSentence(item, i))) continue;
-    const side = candidates.find((item) => !chosen.includes(item) && ownSentence(item, i) && item.score >= bestScore * 0.4);
+    const eligible = (item: Evidence) => !chosen.includes(item) && item.score >= bestScore * 0.4;
+    const side = candidates.find((item) => eligible(item) && ownSentence(item, i)) ?? (chosen.some((item) => sharedSentence(item, i)) ? undefined : candidates.find((item) => eligible(item) && sharedSentence(item, i)));
     if (!side || length + side.text.length > limit) continue;
     chosen.push(side);
     length += side.text.length;

@@ -155,16 +155,17 @@ function relaxAnswerWords(question: string, concepts: Concept[]): void {
   }
 }
 
-/** The sides of a comparison are the key words joined by and / or / versus / with / than. */
+/**
+ * The sides of a comparison are the words joined by and / or / versus / with / than, lists
+ * included ("trastuzumab, pertuzumab and zanidatamab").
+ */
 function markComparedSides(question: string, concepts: Concept[]): void {
-  const sides = new Set(
-    [...question.matchAll(/([\w-]+)\s+(?:and|or|versus|vs\.?|compared (?:with|to)|with|than|to)\s+([\w-]+)/gi)].flatMap((match) => [
-      ...searchTerms(match[1]!),
-      ...searchTerms(match[2]!),
-    ]),
-  );
+  const sides = new Set<string>();
+  for (const match of question.matchAll(/((?:[\w-]+\s*,\s*)*[\w-]+)\s*,?\s+(?:and|or|versus|vs\.?|compared (?:with|to)|with|than|to)\s+([\w-]+)/gi)) {
+    for (const word of [...match[1]!.split(','), match[2]!]) for (const term of searchTerms(word)) sides.add(term);
+  }
   for (const concept of concepts) {
-    if (concept.key && concept.alternatives.some((alternative) => alternative.some((term) => sides.has(term)))) concept.compared = true;
+    if (concept.alternatives.some((alternative) => alternative.every((term) => sides.has(term)))) concept.compared = true;
   }
 }
 
