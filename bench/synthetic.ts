@@ -9,18 +9,10 @@
  * recall collapses for reasons of the data, not of the index). Passage `j` depends only on
  * `j`, so the 100× corpus is the first tenth of the 1,000× one.
  */
+import { seededRandom } from '../lib/random.ts';
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same corpus. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The same seed gives the same corpus. */
+export const random = seededRandom;
 
 export interface PerturbOptions {
   /** Share of words replaced by a word drawn from the corpus. */

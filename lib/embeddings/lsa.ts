@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { seededRandom } from '../random.ts';
 import { searchTerms } from '../text.ts';
 import type { Embedder } from '../types.ts';
 
@@ -105,7 +106,7 @@ export function topEigenpairs(rows: SparseVector[], terms: number, k: number): {
     }
     return eigenpairs(gram, Matrix.eye(n), Math.min(k, n));
   }
-  const random = mulberry32(0x5eed);
+  const random = seededRandom(0x5eed);
   let basis = orthonormal(Float64Array.from({ length: n * width }, () => gaussian(random)), n, width);
   for (let iteration = 0; iteration < 3; iteration++) basis = orthonormal(applyGram(rows, terms, basis, width), n, width);
   // G seen from the subspace: Bᵀ G B, small (width × width).
@@ -164,17 +165,6 @@ function orthonormal(y: Float64Array, n: number, width: number): Float64Array {
     for (let r = 0; r < n; r++) q[r * width + c]! /= norm;
   }
   return q;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A standard normal sample (Box–Muller). */
