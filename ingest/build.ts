@@ -4,7 +4,7 @@
  * a file that fails is reported and never takes the rest (or the previous index) down.
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmbedderChoice } from '../lib/embeddings/index.ts';
@@ -25,7 +25,7 @@ import {
 import { LexicalIndex } from '../lib/lexical.ts';
 import type { Chunk, ChunkKind, Embedder, Paper } from '../lib/types.ts';
 import { DEFAULT_CHUNKING, type ChunkingOptions } from './chunk.ts';
-import { describeFsError, loadSource, SourceError } from './load.ts';
+import { decodeSource, describeFsError, readSourceFile, SourceError } from './load.ts';
 import { parsePaper } from './parse/paper.ts';
 
 /**
@@ -128,17 +128,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
           usedIds.add(kept.docId);
         }
       };
+      let content: Buffer;
       let hash: string;
-      let bytes: number;
       try {
-        const info = await stat(file);
-        if (info.size > options.maxFileBytes) {
-          // Let loadSource phrase the error; no need to read a huge file to hash it.
-          await loadSource(file, { maxBytes: options.maxFileBytes });
-        }
-        const content = await readFile(file);
+        content = await readSourceFile(file, { maxBytes: options.maxFileBytes });
         hash = createHash('sha256').update(content).digest('hex');
-        bytes = content.length;
       } catch (error) {
         keep(reasonOf(error));
         continue;
@@ -152,7 +146,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         continue;
       }
       try {
-        const text = await loadSource(file, { maxBytes: options.maxFileBytes });
+        const text = await decodeSource(file, content);
         const docId = uniqueDocId(source, usedIds, kept?.docId);
         const paper = parsePaper(text, { docId, source, chunking });
         if (paper.chunks.length === 0) throw new SourceError('no passages found in the text');
@@ -161,7 +155,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         manifestFiles.push({
           source,
           hash,
-          bytes,
+          bytes: content.length,
           docId,
           title: paper.title,
           format: paper.format,

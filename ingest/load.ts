@@ -41,8 +41,12 @@ export interface LoadLimits {
 
 /** Reads and decodes a source file. Throws `SourceError` with a one-line reason. */
 export async function loadSource(path: string, limits: LoadLimits): Promise<SourceText> {
-  const format = formatOf(path);
-  if (!format) throw new SourceError(`unsupported file type "${extname(path)}" (use .pdf, .txt or .md)`);
+  return decodeSource(path, await readSourceFile(path, limits));
+}
+
+/** The bytes of a source file, refused early when its type or size is wrong. */
+export async function readSourceFile(path: string, limits: LoadLimits): Promise<Buffer> {
+  if (!formatOf(path)) throw new SourceError(`unsupported file type "${extname(path)}" (use .pdf, .txt or .md)`);
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -53,12 +57,17 @@ export async function loadSource(path: string, limits: LoadLimits): Promise<Sour
   if (size > limits.maxBytes) {
     throw new SourceError(`too large (${formatBytes(size)}; the limit is ${formatBytes(limits.maxBytes)}, set PAPERCHAT_MAX_FILE_MB)`);
   }
-  let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (error) {
     throw new SourceError(`cannot read: ${describeFsError(error)}`);
   }
+}
+
+/** Turns a source file's bytes into text, checking they are what the file name says. */
+export async function decodeSource(path: string, bytes: Buffer): Promise<SourceText> {
+  const format = formatOf(path);
+  if (!format) throw new SourceError(`unsupported file type "${extname(path)}" (use .pdf, .txt or .md)`);
   const looksLikePdf = bytes.subarray(0, 1024).includes('%PDF-');
   if (format === 'pdf') {
     if (!looksLikePdf) throw new SourceError(`not a PDF (starts with ${JSON.stringify(preview(bytes))})`);
@@ -132,7 +141,7 @@ export function describeFsError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} kB`;
   return `${bytes} B`;
