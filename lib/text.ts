@@ -135,7 +135,7 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-export function isStopword(word: string): boolean {
+function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
 }
 
@@ -180,7 +180,7 @@ export function searchTerms(text: string): string[] {
 }
 
 /** Porter stem for plain words; codes with digits (`her2`, `zw25`) are kept whole. */
-export function stemWord(word: string): string {
+function stemWord(word: string): string {
   if (/\d/.test(word) || word.length <= 3) return word;
   return stemmer(word);
 }

@@ -90,7 +90,7 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
  * caption stays in `table.caption`: repeated in every row's text, its words would outrank the
  * passages that discuss them.
  */
-export function tableRowText(table: TableCells): string {
+function tableRowText(table: TableCells): string {
   const pairs = table.cells
     .map((cell, i) => (cell && cell !== '' ? `${table.header[i] ?? `Column ${i + 1}`}: ${cell}` : ''))
     .filter((pair) => pair.length > 0);

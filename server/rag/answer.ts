@@ -126,7 +126,7 @@ async function* answerWithLlm(
   let shown = '';
   let held = '';
   try {
-    for await (const token of llm.streamAnswer(analyzed.text === question ? question : analyzed.text, prompt, history, signal)) {
+    for await (const token of llm.streamAnswer(analyzed.text, prompt, history, signal)) {
       const safe = guard.push(token);
       // Hold the text until the first valid citation: an answer that cites nothing is replaced.
       if (guard.cited.length === 0) {
@@ -183,7 +183,7 @@ function isDecline(text: string): boolean {
  * "The indexed papers don't say what the capital of France is." The question is echoed as an
  * indirect question, without markup, and only when short.
  */
-export function declineText(question: string): string {
+function declineText(question: string): string {
   let q = question.replace(/<[^>]*>/g, ' ').replace(/[<>]/g, ' ').replace(/\s+/g, ' ').trim().replace(/[?.!\s]+$/, '');
   const inverted = /^(what|who|which|where|how \w+)\s+(is|are|was|were)\s+(.+)$/i.exec(q);
   if (inverted && !/^(the )?(\w+ )?(of|in|for)\b/.test(inverted[3]!)) {

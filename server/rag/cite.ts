@@ -19,7 +19,7 @@ export interface Citations {
 }
 
 /** Numbers passages by first use and collects the paper references they cite. */
-export function numberCitations(parts: { chunk: Chunk; refs: number[] }[], library: Library): Citations & { numberOf: Map<string, number> } {
+function numberCitations(parts: { chunk: Chunk; refs: number[] }[], library: Library): Citations & { numberOf: Map<string, number> } {
   const numberOf = new Map<string, number>();
   const citations: Citation[] = [];
   for (const part of parts) {
@@ -83,7 +83,7 @@ export function assembleAnswer(parts: CitedPart[], library: Library, mode: Answe
 }
 
 /** "… chemotherapy." → "… chemotherapy [1]." */
-export function withMarker(sentence: string, n: number): string {
+function withMarker(sentence: string, n: number): string {
   const trimmed = sentence.trim();
   const match = /^(.*?)([.!?]+["'”)]?)?$/s.exec(trimmed)!;
   return `${match[1]} [${n}]${match[2] ?? '.'}`;

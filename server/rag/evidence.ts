@@ -60,7 +60,7 @@ const PATTERNS: Record<Exclude<AnswerType, 'none' | 'journal' | 'author' | 'outc
 const RESULT = /\d(?:\.\d+)?\s*(?:%|months?|weeks?|-?fold)/i;
 
 /** Whether `text` holds an answer of the expected kind (for counts, of the thing counted). */
-export function holdsType(text: string, expected: AnswerType, counted?: string): boolean {
+function holdsType(text: string, expected: AnswerType, counted?: string): boolean {
   // Citations such as "(24)" are not counts or years; strip them first.
   const plain = text.replace(/\(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\)/g, '');
   if (expected === 'none' || expected === 'journal' || expected === 'author') return true;

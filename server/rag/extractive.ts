@@ -187,7 +187,7 @@ function render(item: Evidence, question: AnalyzedQuestion, library: Library): s
 }
 
 /** Drops inline citation numbers and discourse openers; keeps the sentence's own words. */
-export function trimSentence(sentence: string): string {
+function trimSentence(sentence: string): string {
   let text = sentence
     .replace(/\s*[([]\s*\d{1,3}(?:\s*[-–—]\s*\d{1,3})?(?:\s*[,;]\s*\d{1,3}(?:\s*[-–—]\s*\d{1,3})?)*\s*[)\]]/g, '')
     .replace(/^(?:moreover|furthermore|additionally|in addition|meanwhile|similarly|notably|importantly|besides|likewise|consequently|therefore|thus|hence|subsequently|interestingly|also|indeed)\s*,\s*/i, '')
@@ -201,7 +201,7 @@ export function trimSentence(sentence: string): string {
  * A table row as a sentence: the row's name (the cell that names the trial or drug), the
  * columns the question asks about and the result columns.
  */
-export function renderRow(chunk: Chunk, question: AnalyzedQuestion): string {
+function renderRow(chunk: Chunk, question: AnalyzedQuestion): string {
   const table = chunk.table!;
   // The question's words, question words included: "what year" asks for the Year column.
   const wanted = new Set([...question.concepts.flatMap((concept) => concept.alternatives.flat()), ...searchTerms(question.text)]);
@@ -223,7 +223,7 @@ export function renderRow(chunk: Chunk, question: AnalyzedQuestion): string {
  * A reference entry as a sentence. Asked for its journal, author or DOI, the sentence leads
  * with that; otherwise the entry shortened: first three authors, title, journal, year, DOI.
  */
-export function renderReference(reference: Reference, expected: AnswerType = 'none'): string {
+function renderReference(reference: Reference, expected: AnswerType = 'none'): string {
   const names = reference.authors.filter((author) => author !== 'et al.');
   const etAl = names.length > 3 || reference.authors.includes('et al.');
   // Titles stay whole: trial names often close them ("… (GASTHER3)").

@@ -309,7 +309,7 @@ function findSequence(terms: string[], sequence: string[]): number {
 }
 
 /** The kind of answer the wording asks for. */
-export function expectedAnswer(question: string): AnswerType {
+function expectedAnswer(question: string): AnswerType {
   const q = question.toLowerCase();
   if (/\bdoi\b/.test(q)) return 'doi';
   if (/\b(cost|costs|price|priced|dollars?|euros?|usd|reimburse\w*)\b|\$/.test(q)) return 'money';
