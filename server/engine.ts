@@ -20,7 +20,7 @@ export interface EngineEvents {
 export class Engine {
   readonly answerer: Answerer;
   private current: Library;
-  private watching = false;
+  private listener: (() => void) | undefined;
   private reloading: Promise<void> | undefined;
 
   private constructor(
@@ -60,15 +60,14 @@ export class Engine {
 
   /** Polls the index's CURRENT pointer (a rename, which file watchers miss on some systems). */
   watch(): void {
-    if (this.watching) return;
-    this.watching = true;
-    watchFile(join(this.config.indexDir, 'CURRENT'), { interval: this.config.server.indexPollMs, persistent: false }, () => {
-      void this.reload();
-    });
+    if (this.listener) return;
+    this.listener = () => void this.reload();
+    watchFile(join(this.config.indexDir, 'CURRENT'), { interval: this.config.server.indexPollMs, persistent: false }, this.listener);
   }
 
   close(): void {
-    if (this.watching) unwatchFile(join(this.config.indexDir, 'CURRENT'));
-    this.watching = false;
+    // Only this engine's listener: another engine in the process may watch the same index.
+    if (this.listener) unwatchFile(join(this.config.indexDir, 'CURRENT'), this.listener);
+    this.listener = undefined;
   }
 }

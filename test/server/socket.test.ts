@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../ingest/build.ts';
+import { loadConfig } from '../../lib/config.ts';
 import type { Answer } from '../../lib/types.ts';
 import { createLlm } from '../../server/rag/llm.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
@@ -164,6 +165,25 @@ describe('Socket.IO answers', () => {
     expect(deltas.join('')).toBe(done!.answer);
     const health = (await (await fetch(`${llmServer.url}/api/health`)).json()) as { mode: string; model: string };
     expect(health).toMatchObject({ mode: 'llm', model: 'fake-model' });
+  });
+});
+
+describe('limits on a socket', () => {
+  it('refuses questions over the per-client rate with answer:error', async () => {
+    const limited = await startServer(loadConfig({ PAPERCHAT_CORPUS_DIR: review.corpusDir, PAPERCHAT_INDEX_DIR: review.indexDir, PAPERCHAT_LOG: 'silent', PAPERCHAT_RATE_LIMIT: '2' }));
+    try {
+      const socket = await connect(limited.url);
+      const outcomes: Outcome[] = [];
+      for (const id of ['r1', 'r2', 'r3']) {
+        const outcome = track(socket, id);
+        socket.emit('ask', { id, question: 'What is ZW25?' });
+        outcomes.push(await outcome);
+      }
+      expect(outcomes.map((outcome) => outcome.done !== undefined)).toEqual([true, true, false]);
+      expect(outcomes[2]!.error).toEqual({ id: 'r3', message: 'too many questions; wait a minute and try again', code: 'rate-limited' });
+    } finally {
+      await limited.close();
+    }
   });
 });
 
