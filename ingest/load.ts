@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { SourceFormat } from '../lib/types.ts';
+import type { RawBlock } from './parse/blocks.ts';
 
 /** The text of a source file; PDFs also say where each page starts. */
 export interface SourceText {
@@ -14,6 +15,8 @@ export interface SourceText {
   pages?: { num: number; start: number; end: number }[];
   /** A title from the file's metadata (PDF info), when present. */
   metadataTitle?: string;
+  /** For PDFs: the blocks their layout gives, already typed. */
+  blocks?: RawBlock[];
 }
 
 /** A file that cannot be ingested; the message names the reason, the caller adds the file. */
@@ -92,40 +95,16 @@ function decodeText(bytes: Buffer): string {
   return text;
 }
 
+/** Pages beyond this are not read: no paper has more, a hostile page tree may list millions. */
+const MAX_PDF_PAGES = 2000;
+
 async function loadPdf(bytes: Buffer): Promise<SourceText> {
-  // pdf-parse loads pdf.js (about a second); only pay for it when there is a PDF.
-  const { PDFParse, PasswordException } = await import('pdf-parse');
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
-  try {
-    const result = await parser.getText();
-    let metadataTitle: string | undefined;
-    try {
-      const info = await parser.getInfo();
-      const title = (info.info as { Title?: unknown } | undefined)?.Title;
-      if (typeof title === 'string' && title.trim().length > 3) metadataTitle = title.trim();
-    } catch {
-      // Metadata is optional; the text is what matters.
-    }
-    const pages: { num: number; start: number; end: number }[] = [];
-    let text = '';
-    for (const page of result.pages) {
-      if (text.length > 0) text += '\n\n';
-      const start = text.length;
-      text += page.text.replace(/\r\n?/g, '\n');
-      pages.push({ num: page.num, start, end: text.length });
-    }
-    if (text.trim().length === 0) {
-      throw new SourceError('the PDF has no extractable text (scanned images need OCR first)');
-    }
-    return { format: 'pdf', text, pages, metadataTitle };
-  } catch (error) {
-    if (error instanceof SourceError) throw error;
-    if (error instanceof PasswordException) throw new SourceError('encrypted PDF (password protected)');
-    const message = error instanceof Error ? error.message : String(error);
-    throw new SourceError(`corrupt PDF (${message.replace(/\s+/g, ' ').replace(/\.$/, '')})`);
-  } finally {
-    await parser.destroy().catch(() => undefined);
-  }
+  // pdf.js loads in about a second; only pay for it when there is a PDF.
+  const [{ layoutPdf }, { pdfSourceText }] = await Promise.all([import('./pdf/index.ts'), import('./pdf/source.ts')]);
+  const layout = await layoutPdf(new Uint8Array(bytes), { maxPages: MAX_PDF_PAGES });
+  const source = pdfSourceText(layout);
+  if (source.text.trim().length === 0) throw new SourceError('the PDF has no extractable text (scanned images need OCR first)');
+  return source;
 }
 
 function preview(bytes: Buffer): string {

@@ -81,6 +81,10 @@ export interface Paper {
   glossary: GlossaryEntry[];
   /** Split paragraphs that were rejoined (page or column breaks). */
   rejoined: number;
+  /** The body's headings in reading order, as printed, with their depth (1 = top level). */
+  headings?: { text: string; level: number }[];
+  /** How the text cites the list: by number (in brackets or parentheses) or by author and year. */
+  citations?: { numbered: boolean; numeric: 'brackets' | 'parentheses' | 'both' };
 }
 
 export type SourceFormat = 'text' | 'markdown' | 'pdf';

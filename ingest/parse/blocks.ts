@@ -1,26 +1,34 @@
 /**
  * First cut of a source into blocks: runs of lines that belong together, with their offsets.
- * Plain text is cut at blank lines; Markdown by its own grammar (marked's lexer); PDF text,
- * which has no blank lines, by line geometry and punctuation.
+ * Plain text is cut at blank lines, Markdown by its own grammar (marked's lexer); PDFs arrive
+ * already cut and typed by their layout (ingest/pdf).
  */
 import { marked, type Token, type Tokens } from 'marked';
+import type { LayoutLine } from '../pdf/blocks.ts';
 import type { SourceText } from '../load.ts';
 
 export interface Line {
   text: string;
   start: number;
   end: number;
+  /** For PDF lines: indent, spacing and cells, which reference lists are split by. */
+  layout?: LayoutLine;
 }
+
+/** What the source format already knows about a block. */
+export type BlockHint =
+  | { kind: 'heading'; level: number; runIn?: boolean }
+  | { kind: 'table'; rows: string[][] }
+  | { kind: 'title' | 'paragraph' | 'caption' | 'references' };
 
 export interface RawBlock {
   lines: Line[];
-  /** Set by formats that know: a Markdown heading (with its level) or a Markdown table. */
-  hint?: { kind: 'heading'; level: number } | { kind: 'table'; rows: string[][] };
+  hint?: BlockHint;
 }
 
 export function blocksOf(source: SourceText): RawBlock[] {
+  if (source.blocks) return source.blocks;
   if (source.format === 'markdown') return markdownBlocks(source.text);
-  if (source.format === 'pdf') return pdfBlocks(source.text);
   return textBlocks(source.text);
 }
 
@@ -53,61 +61,6 @@ function textBlocks(text: string): RawBlock[] {
   }
   if (current.length > 0) blocks.push({ lines: current });
   return blocks;
-}
-
-/**
- * PDF text comes one visual line per line, with no blank lines. A paragraph ends at a short
- * line that closes a sentence, before a heading, caption or numbered reference, and at page
- * breaks (the structure pass later rejoins paragraphs a page break split).
- */
-function pdfBlocks(text: string): RawBlock[] {
-  const blocks: RawBlock[] = [];
-  for (const page of textBlocks(text)) {
-    const lines = page.lines;
-    const width = typicalWidth(lines);
-    let current: Line[] = [];
-    const flush = () => {
-      if (current.length > 0) blocks.push({ lines: joinLines(current) });
-      current = [];
-    };
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      const trimmed = line.text.trim();
-      const startsBlock = /^(?:\d+(?:\.\d+)*\.?\s+[A-Z]|(?:TABLE|FIGURE|Table|Figure|Fig\.)\s*\d+|References$|REFERENCES$|\[?\d{1,3}[.\]]\s+[A-Z])/.test(trimmed);
-      if (startsBlock || looksLikeHeading(trimmed, width)) flush();
-      current.push(line);
-      const closesSentence = /[.?!:)\]]["'”]?$/.test(trimmed);
-      const short = trimmed.length < width * 0.8;
-      if ((closesSentence && short) || looksLikeHeading(trimmed, width)) flush();
-    }
-    flush();
-  }
-  return blocks;
-}
-
-/** The usual length of a full line on a page: long lines set the measure. */
-function typicalWidth(lines: Line[]): number {
-  const lengths = lines.map((line) => line.text.trim().length).sort((a, b) => b - a);
-  return lengths[Math.floor(lengths.length * 0.2)] ?? 80;
-}
-
-function looksLikeHeading(text: string, width: number): boolean {
-  return /^\d+(?:\.\d+)*\.?\s+[A-Z][^.]*$/.test(text) && text.length < Math.min(100, width * 0.8);
-}
-
-/**
- * Merges a PDF paragraph's visual lines into one line, removing end-of-line hyphenation
- * (`hyphen-` + `ation` → `hyphenation`) but keeping real hyphens before capitals or digits.
- */
-function joinLines(lines: Line[]): Line[] {
-  let text = '';
-  for (const line of lines) {
-    const piece = line.text.trim();
-    if (text.length === 0) text = piece;
-    else if (/[a-z]-$/.test(text) && /^[a-z]/.test(piece)) text = text.slice(0, -1) + piece;
-    else text += ` ${piece}`;
-  }
-  return [{ text, start: lines[0]!.start, end: lines[lines.length - 1]!.end }];
 }
 
 /** Markdown through marked's lexer: headings, paragraphs, tables, lists, code skipped. */

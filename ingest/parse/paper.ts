@@ -7,7 +7,7 @@ import { splitSentences } from '../../lib/text.ts';
 import type { Chunk, ChunkKind, Paper, Reference, Span, TableCells } from '../../lib/types.ts';
 import { chunkParagraph, type ChunkingOptions } from '../chunk.ts';
 import type { SourceText } from '../load.ts';
-import { citedNumbers } from '../../lib/citations.ts';
+import { CitationResolver, detectNumericStyle } from '../../lib/citations.ts';
 import { extractGlossary } from './glossary.ts';
 import { parseReference, splitReferenceEntries } from './references.ts';
 import { parseStructure, type Element } from './structure.ts';
@@ -23,15 +23,19 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
   const { docId } = options;
   const fallbackTitle = options.source.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ');
   const structure = parseStructure(sourceText, fallbackTitle);
-  const entries = splitReferenceEntries(structure.referenceLines);
+  const list = splitReferenceEntries(structure.referenceLines);
+  const entries = list.entries;
   const references = entries.map((entry) => parseReference(docId, entry));
+  const bodyTexts = structure.elements.flatMap((element) => (element.kind === 'paragraph' ? [element.text] : []));
+  const citations = { numbered: list.numbered, numeric: detectNumericStyle(bodyTexts, references.length) };
+  const resolver = new CitationResolver({ count: references.length, ...citations }, references);
   const locator = new SpanLocator(sourceText.text);
   const chunks: Chunk[] = [];
   let block = 0;
   const add = (kind: ChunkKind, text: string, within: Span, sectionPath: string[], extra: { refs?: number[]; table?: TableCells } = {}) => {
     // Rows and reference entries are whole source lines already; paragraphs may be pieces.
     const span = kind === 'paragraph' ? locator.locate(text, within) : within;
-    const refs = extra.refs ?? citedNumbers(text, references.length);
+    const refs = extra.refs ?? resolver.cited(text);
     const page = pageAt(sourceText, span.start);
     chunks.push({
       id: chunkId(docId, kind, span, text),
@@ -59,7 +63,7 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
       const sectionPath = [...element.sectionPath, `${element.label}${element.caption ? ` ${element.caption}` : ''}`];
       for (const row of element.rows) {
         const table: TableCells = { label: element.label, caption: element.caption, header: element.header, cells: row.cells };
-        add('table-row', tableRowText(table), row.span, sectionPath, { refs: linkTableRow(row.cells, structure.elements, references), table });
+        add('table-row', tableRowText(table), row.span, sectionPath, { refs: linkTableRow(row.cells, structure.elements, references, resolver), table });
       }
     }
     block++;
@@ -82,6 +86,8 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
     references,
     glossary: extractGlossary(glossaryTexts),
     rejoined: structure.rejoined,
+    headings: structure.headings,
+    citations,
   };
 }
 
@@ -102,7 +108,7 @@ function tableRowText(table: TableCells): string {
  * the row's trial (TOGA, JACOB, DESTINY-Gastric01), and those cited by body sentences that name
  * the trial or report two of the row's numbers.
  */
-function linkTableRow(cells: string[], elements: Element[], references: Reference[]): number[] {
+function linkTableRow(cells: string[], elements: Element[], references: Reference[], resolver: CitationResolver): number[] {
   const sentences = elements.flatMap((element) => (element.kind === 'paragraph' && !element.front ? splitSentences(element.text).map((sentence) => sentence.text) : []));
   // Names: capitalised codes and trial acronyms that few passages mention (TOGA, MAHOGANY,
   // DESTINY-Gastric01); a drug name found everywhere links nothing.
@@ -121,13 +127,13 @@ function linkTableRow(cells: string[], elements: Element[], references: Referenc
     const inSentences = sentences.filter((sentence) => mentions(name, sentence));
     if (inTitles.length + inSentences.length === 0 || inTitles.length > 3 || inSentences.length > 3) continue;
     for (const reference of inTitles) linked.add(reference.n);
-    for (const sentence of inSentences) for (const n of citedNumbers(sentence, references.length)) linked.add(n);
+    for (const sentence of inSentences) for (const n of resolver.cited(sentence)) linked.add(n);
   }
   // Results: a body sentence reporting two of the row's decimal figures reports this row.
   const figures = [...new Set(cells.join(' ').match(/\d+\.\d+/g) ?? [])];
   for (const sentence of sentences) {
     if (figures.filter((figure) => new RegExp(`(?<![\\d.])${escapeRegExp(figure)}(?![\\d])`).test(sentence)).length >= 2) {
-      for (const n of citedNumbers(sentence, references.length)) linked.add(n);
+      for (const n of resolver.cited(sentence)) linked.add(n);
     }
   }
   return [...linked].sort((a, b) => a - b);

@@ -1,12 +1,14 @@
 /**
- * The reference list: lines → numbered entries → authors, title, journal, year, volume,
- * pages and DOI. Entries may be numbered ("21. ", "[21]") or bullets that count on from the
- * previous entry, and may wrap over several lines (even a line that looks like a bullet but
- * starts in lowercase, the tail of a wrapped entry).
+ * The reference list: lines → entries → fields. Entries are found by their numbering ("1.",
+ * "[1]", "(1)", "1 " — numbers counting up, bullets counting on) or, in unnumbered author–year
+ * lists, by the layout of the page: a hanging indent (continuation lines set in), a first-line
+ * indent, or space between entries. Text without layout falls back to one entry per line that
+ * opens with a surname.
  */
 import { squash, stripEmphasis } from '../../lib/text.ts';
 import type { Reference, Span } from '../../lib/types.ts';
 import type { Line } from './blocks.ts';
+import { referenceFields } from './reference-fields.ts';
 
 export interface ReferenceEntry {
   n: number;
@@ -15,94 +17,123 @@ export interface ReferenceEntry {
   span: Span;
 }
 
-const NUMBERED = /^\s*(?:\[(\d{1,4})\]|(\d{1,4})[.)])\s+(.*)$/;
+export interface ReferenceList {
+  entries: ReferenceEntry[];
+  /** The list prints its numbers: numeric in-text citations point into it. */
+  numbered: boolean;
+}
+
+const NUMBERED = /^\s*(?:\[(\d{1,4})\]|\((\d{1,4})\)|(\d{1,4})(?:[.)]|(?=\s)))\s*(.*)$/;
 const BULLET = /^\s*[-•*]\s+(.*)$/;
 
-export function splitReferenceEntries(lines: Line[]): ReferenceEntry[] {
+export function splitReferenceEntries(lines: Line[]): ReferenceList {
+  const present = lines.filter((line) => line.text.trim().length > 0);
+  const numbered = numberedEntries(present);
+  if (numbered) return { entries: numbered, numbered: true };
+  const starts = layoutStarts(present) ?? textStarts(present);
+  return { entries: entriesFrom(present, starts), numbered: false };
+}
+
+/** Entries by their printed numbers, when at least three count up from the start. */
+function numberedEntries(lines: Line[]): ReferenceEntry[] | undefined {
   const entries: ReferenceEntry[] = [];
+  let hits = 0;
   for (const line of lines) {
-    const text = line.text.trim();
-    if (text.length === 0) continue;
+    const text = line.text.replace(/\t/g, ' ').trim();
     const previous = entries[entries.length - 1];
     const expected = (previous?.n ?? 0) + 1;
     const numbered = NUMBERED.exec(text);
+    const number = numbered ? Number(numbered[1] ?? numbered[2] ?? numbered[3]) : undefined;
     const bullet = BULLET.exec(text);
-    let startsEntry: { n: number; text: string } | undefined;
-    if (numbered && Number(numbered[1] ?? numbered[2]) === expected) {
-      startsEntry = { n: expected, text: numbered[3]! };
+    let start: string | undefined;
+    if (numbered && (number === expected || (!previous && number! <= 3)) && numbered[4]!.length > 0) {
+      start = numbered[4]!;
+      hits++;
     } else if (bullet && !/^[a-z]/.test(bullet[1]!)) {
-      startsEntry = { n: expected, text: bullet[1]! };
-    } else if (!previous) {
-      startsEntry = { n: 1, text };
+      start = bullet[1]!;
     }
-    if (startsEntry) {
-      entries.push({ n: startsEntry.n, raw: startsEntry.text, span: { start: line.start, end: line.end } });
+    if (start !== undefined) {
+      entries.push({ n: number === expected || !previous ? (number ?? expected) : expected, raw: start, span: { start: line.start, end: line.end } });
     } else if (previous) {
       previous.raw = `${previous.raw} ${bullet ? bullet[1]! : text}`;
       previous.span = { start: previous.span.start, end: line.end };
     }
   }
+  if (hits < Math.min(3, lines.length)) return undefined;
   return entries.map((entry) => ({ ...entry, raw: squash(entry.raw) }));
 }
 
-// An author: surname (possibly several words, particles, hyphens, apostrophes) and initials.
-const AUTHOR_LIST_END = /(?:,\s*et al\.|\b[A-Z]{1,4}(?:-[A-Z]{1,2})?(?:\s(?:\d(?:st|nd|rd|th)|Jr|Sr))?\.)(?=\s)/;
+/**
+ * Entry starts from the layout: with a hanging indent, the lines at the left margin; with a
+ * first-line indent, the indented lines; otherwise the lines after extra space.
+ */
+function layoutStarts(lines: Line[]): boolean[] | undefined {
+  const laid = lines.map((line) => line.layout);
+  if (laid.some((layout) => layout === undefined) || laid.length < 3) return undefined;
+  const indents = laid.map((layout) => layout!.indent);
+  const left = percentile(indents, 0.1);
+  const atLeft = indents.filter((indent) => indent < left + 0.4).length;
+  const setIn = indents.filter((indent) => indent >= left + 0.5 && indent < left + 5).length;
+  if (setIn >= 0.2 * lines.length && atLeft >= 0.15 * lines.length) {
+    // Hanging indents are the rule in author–year lists; first-line indents start fewer lines.
+    const hanging = atLeft <= setIn * 1.2 || indents.some((indent, i) => i > 0 && indent >= left + 0.5 && indents[i - 1]! >= left + 0.5);
+    return indents.map((indent, i) => i === 0 || (hanging ? indent < left + 0.4 : indent >= left + 0.5));
+  }
+  const gaps = laid.map((layout) => layout!.gap);
+  if (gaps.filter((gap) => Number.isFinite(gap) && gap > 1.3).length >= 0.15 * lines.length) {
+    return gaps.map((gap, i) => i === 0 || (Number.isFinite(gap) && gap > 1.3));
+  }
+  return undefined;
+}
+
+/** Without layout: a line that opens with a surname after a line that closed an entry. */
+function textStarts(lines: Line[]): boolean[] {
+  return lines.map((line, i) => {
+    if (i === 0) return true;
+    const previous = lines[i - 1]!.text.trim();
+    return /[.)]$/.test(previous) && /^(?:\p{Lu}[\p{L}'’-]+(?:,|\s+\p{Lu}{1,3}\b)|[\p{Lu}][\p{L}]+ [\p{Lu}][\p{L}]+\.)/u.test(line.text.trim());
+  });
+}
+
+function entriesFrom(lines: Line[], starts: boolean[]): ReferenceEntry[] {
+  const entries: ReferenceEntry[] = [];
+  lines.forEach((line, i) => {
+    const text = line.text.replace(/\t/g, ' ').trim();
+    const previous = entries[entries.length - 1];
+    if (starts[i] || !previous) entries.push({ n: entries.length + 1, raw: text, span: { start: line.start, end: line.end } });
+    else {
+      previous.raw = joinWrapped(previous.raw, text);
+      previous.span = { start: previous.span.start, end: line.end };
+    }
+  });
+  return entries.map((entry) => ({ ...entry, raw: squash(entry.raw) }));
+}
+
+/** "com-" + "petition" → "competition"; a DOI or URL broken at a line end is not hyphenated text. */
+function joinWrapped(before: string, after: string): string {
+  if (/\p{Ll}-$/u.test(before) && /^\p{Ll}/u.test(after) && !/(?:doi|https?:)\S*$/i.test(before)) return before.slice(0, -1) + after;
+  return `${before} ${after}`;
+}
+
+function percentile(values: number[], share: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(share * (sorted.length - 1))] ?? 0;
+}
 
 export function parseReference(docId: string, entry: ReferenceEntry): Reference {
-  const raw = entry.raw;
-  const text = stripEmphasis(raw);
-  const doi = /\bdoi:?\s*(10\.\d{3,9}\/\S+)/i.exec(text)?.[1]?.replace(/[.,;\]]+$/, '');
-
-  // Authors run to "et al." or to the full stop after the last author's initials.
-  const end = AUTHOR_LIST_END.exec(text);
-  const authorsText = end ? text.slice(0, end.index + end[0].length) : '';
-  const authors = authorsText
-    .replace(/,?\s*et al\.$/, '')
-    .replace(/\.$/, '')
-    .split(/,\s*/)
-    .map((author) => author.trim())
-    .filter((author) => author.length > 0);
-  if (/et al\.$/.test(authorsText)) authors.push('et al.');
-  const rest = end ? text.slice(end.index + end[0].length).trim() : text;
-
-  // The journal is the emphasised name before "(year)"; without emphasis, the sentence before it.
-  let journal = '';
-  let title = rest;
-  let year: number | undefined;
-  let volume: string | undefined;
-  let pages: string | undefined;
-  const emphasised = [...raw.matchAll(/\*([^*]+)\*\.?\s*\((\d{4})\)/g)][0];
-  const journalAt = emphasised ? rest.indexOf(emphasised[1]!.trim()) : -1;
-  const published = /\((\d{4})\)\s*([\w()-]+)?(?::\s*([\w–-]+))?/.exec(journalAt > 0 ? rest.slice(journalAt) : rest);
-  if (emphasised) {
-    journal = emphasised[1]!.trim().replace(/\.$/, '');
-    if (journalAt > 0) title = rest.slice(0, journalAt);
-  } else if (published) {
-    const before = rest.slice(0, published.index).trim().replace(/\.$/, '');
-    const cut = before.lastIndexOf('. ');
-    if (cut > 0) {
-      title = before.slice(0, cut);
-      journal = before.slice(cut + 2);
-    } else {
-      title = before;
-    }
-  }
-  if (published) {
-    year = Number(published[1]);
-    volume = published[2];
-    pages = published[3]?.replace(/\.$/, '');
-  }
-  title = title.replace(/\[published correction.*$/i, '').trim().replace(/[.\s]+$/, '');
+  const text = squash(stripEmphasis(entry.raw));
+  const fields = referenceFields(text);
+  const emphasised = /\*([^*]+)\*/.exec(entry.raw)?.[1]?.trim().replace(/[.,]$/, '');
   return {
     docId,
     n: entry.n,
-    text: squash(text),
-    authors,
-    title,
-    journal,
-    ...(year ? { year } : {}),
-    ...(volume ? { volume } : {}),
-    ...(pages ? { pages } : {}),
-    ...(doi ? { doi } : {}),
+    text,
+    authors: fields.authors,
+    title: fields.title.replace(/\[published correction.*$/i, '').trim(),
+    journal: emphasised && text.includes(emphasised) && !fields.title.includes(emphasised) ? emphasised : fields.journal,
+    ...(fields.year !== undefined ? { year: fields.year } : {}),
+    ...(fields.volume ? { volume: fields.volume } : {}),
+    ...(fields.pages ? { pages: fields.pages } : {}),
+    ...(fields.doi ? { doi: fields.doi } : {}),
   };
 }

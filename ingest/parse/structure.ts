@@ -7,6 +7,7 @@ import { repairExtractedText, squash, stripMarkdownInline } from '../../lib/text
 import type { Span } from '../../lib/types.ts';
 import type { SourceText } from '../load.ts';
 import { blocksOf, type Line, type RawBlock } from './blocks.ts';
+import { BACK_MATTER, FRONT_LABEL, REFERENCES_HEADING } from './sections.ts';
 
 export interface TableRow {
   cells: string[];
@@ -18,9 +19,17 @@ export type Element =
   | { kind: 'table'; label: string; caption: string; header: string[]; rows: TableRow[]; span: Span; sectionPath: string[] }
   | { kind: 'figure'; label: string; caption: string; span: Span; sectionPath: string[] };
 
+/** A heading of the body, as printed (numbering kept), with its depth. */
+export interface Heading {
+  text: string;
+  level: number;
+}
+
 export interface Structure {
   title: string;
   elements: Element[];
+  /** The body's headings in reading order (front and back matter excluded). */
+  headings: Heading[];
   /** Lines after the "References" heading, for the reference parser. */
   referenceLines: Line[];
   /** How many split paragraphs were rejoined. */
@@ -29,30 +38,44 @@ export interface Structure {
 
 /** A block after classification, before sections and rejoining. */
 type Item =
-  | { kind: 'heading'; text: string; level: number; span: Span }
+  | { kind: 'heading'; text: string; level: number; span: Span; runIn?: boolean }
+  | { kind: 'title'; text: string; span: Span }
   | { kind: 'paragraph'; text: string; span: Span; lines: number }
   | { kind: 'table-caption'; label: string; caption: string; continued: boolean; span: Span }
   | { kind: 'table-rows'; rows: TableRow[]; span: Span }
   | { kind: 'figure'; label: string; caption: string; span: Span }
   | { kind: 'skip' };
 
-const REFERENCES_HEADING = /^#*\s*(references|bibliography|literature cited|works cited)\s*:?$/i;
 const NUMBERED_HEADING = /^(\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(\S.{0,118})$/;
-const TABLE_CAPTION = /^(?:TABLE|Table)\s+(\d+|[IVX]+)(?:\s*[.:|]\s*|\s+(?=[A-Z(])|\s*$)(.*)$/s;
-const FIGURE_CAPTION = /^(?:FIGURE|Figure|Fig\.)\s*(\d+)(?:\s*[.:|]\s*|\s+|\s*$)(.*)$/s;
+const TABLE_CAPTION = /^(?:TABLE|Table)\s+([A-Z]?\d+|[IVX]+)(?:\s*[.:|]\s*|\s+(?=[A-Z(])|\s*$)(.*)$/s;
+const FIGURE_CAPTION = /^(?:FIGURE|Figure|FIG\.?|Fig\.?)\s*([A-Z]?\d+)(?:\s*[.:|]\s*|\s+|\s*$)(.*)$/s;
 
 export function parseStructure(source: SourceText, fallbackTitle: string): Structure {
   const blocks = blocksOf(source);
-  const referencesAt = blocks.findIndex((block) => block.lines.length === 1 && REFERENCES_HEADING.test(block.lines[0]!.text.trim()));
-  const bodyBlocks = referencesAt >= 0 ? blocks.slice(0, referencesAt) : blocks;
-  const referenceLines = referencesAt >= 0 ? blocks.slice(referencesAt + 1).flatMap((block) => block.lines) : [];
+  const { bodyBlocks, referenceLines } = splitReferences(blocks);
+  const items = completeFigureCaptions(bodyBlocks.flatMap(classify));
+  // Typography already told PDFs' headings from their text; plain text needs the guess.
+  if (!source.blocks) promoteUnnumberedHeadings(items);
+  const { title, frontEnd } = findTitle(items, source, fallbackTitle);
+  const { elements, rejoined, headings } = assemble(items, frontEnd);
+  return { title, elements, headings, referenceLines, rejoined };
+}
 
-  const items = bodyBlocks.flatMap(classify);
-  const figureCaptionsCompleted = completeFigureCaptions(items);
-  promoteUnnumberedHeadings(figureCaptionsCompleted);
-  const { title, frontEnd } = findTitle(figureCaptionsCompleted, source, fallbackTitle);
-  const { elements, rejoined } = assemble(figureCaptionsCompleted, frontEnd);
-  return { title, elements, referenceLines, rejoined };
+/** The reference list's lines, and the blocks of the rest. */
+function splitReferences(blocks: RawBlock[]): { bodyBlocks: RawBlock[]; referenceLines: Line[] } {
+  const isHeading = (block: RawBlock) => block.lines.length === 1 && REFERENCES_HEADING.test(block.lines[0]!.text.trim());
+  // Layout marks a PDF's reference list; a "References" line elsewhere (a cover sheet) is not one.
+  if (blocks.some((block) => block.hint !== undefined && block.hint.kind !== 'heading' && block.hint.kind !== 'table')) {
+    return {
+      bodyBlocks: blocks.filter((block) => block.hint?.kind !== 'references' && !(block.hint?.kind === 'heading' && isHeading(block))),
+      referenceLines: blocks.filter((block) => block.hint?.kind === 'references').flatMap((block) => block.lines),
+    };
+  }
+  const referencesAt = blocks.findIndex(isHeading);
+  return {
+    bodyBlocks: referencesAt >= 0 ? blocks.slice(0, referencesAt) : blocks,
+    referenceLines: referencesAt >= 0 ? blocks.slice(referencesAt + 1).flatMap((block) => block.lines) : [],
+  };
 }
 
 function spanOf(lines: Line[]): Span {
@@ -65,9 +88,12 @@ function clean(text: string): string {
 
 function classify(block: RawBlock): Item[] {
   const span = spanOf(block.lines);
-  if (block.hint?.kind === 'heading') {
-    return [{ kind: 'heading', text: clean(block.lines[0]!.text), level: headingLevel(block.lines[0]!.text) ?? block.hint.level, span }];
+  const hint = block.hint;
+  if (hint?.kind === 'heading') {
+    return [{ kind: 'heading', text: clean(block.lines[0]!.text), level: headingLevel(block.lines[0]!.text) ?? hint.level, span, ...(hint.runIn ? { runIn: true } : {}) }];
   }
+  if (hint?.kind === 'title') return [{ kind: 'title', text: clean(block.lines[0]!.text), span }];
+  if (hint?.kind === 'paragraph') return [{ kind: 'paragraph', text: clean(block.lines[0]!.text), span, lines: 1 }];
   if (block.hint?.kind === 'table') {
     return [{ kind: 'table-rows', rows: block.hint.rows.map((cells) => ({ cells: cells.map(clean), span })), span }];
   }
@@ -181,6 +207,12 @@ function isFrontMatterLike(text: string): boolean {
  * and affiliation lines right after it.
  */
 function findTitle(items: Item[], source: SourceText, fallbackTitle: string): { title: string; frontEnd: number } {
+  const typeset = items.findIndex((item) => item.kind === 'title');
+  if (typeset >= 0) {
+    const title = (items[typeset] as { text: string }).text;
+    items[typeset] = { kind: 'skip' };
+    return { title, frontEnd: firstBodyHeading(items, typeset) };
+  }
   const firstHeading = items.findIndex((item) => item.kind === 'heading' && /^\d/.test(item.text));
   const limit = firstHeading === -1 ? Math.min(items.length, 40) : firstHeading;
   if (source.format === 'markdown') {
@@ -198,7 +230,7 @@ function findTitle(items: Item[], source: SourceText, fallbackTitle: string): { 
     if (/^[A-Z]{2,}$/.test(words[0]!) && !/\d/.test(words[0]!)) continue;
     if (best === -1 || text.length > (items[best] as { text: string }).text.length) best = i;
   }
-  const metadata = source.metadataTitle && !/^(untitled|microsoft word|document\d*)\b/i.test(source.metadataTitle) ? source.metadataTitle : undefined;
+  const metadata = source.metadataTitle && plausibleTitle(source.metadataTitle) ? source.metadataTitle : undefined;
   if (best === -1) {
     if (metadata) return { title: clean(metadata), frontEnd: 0 };
     const first = items.findIndex((item) => (item.kind === 'paragraph' || item.kind === 'heading') && item.text.length <= 200);
@@ -218,14 +250,32 @@ function findTitle(items: Item[], source: SourceText, fallbackTitle: string): { 
   return { title, frontEnd };
 }
 
+/** Metadata titles are often file names, job numbers or "doi:"; a title has words. */
+function plausibleTitle(title: string): boolean {
+  const words = title.match(/\p{L}{2,}/gu) ?? [];
+  if (words.length < 3 || /^(untitled|microsoft word|document\d*|doi)\b/i.test(title) || /\.(pdf|docx?|tex|indd)\b/i.test(title)) return false;
+  return (title.match(/\d/g)?.length ?? 0) < title.length / 4;
+}
+
+/** Where the body starts after a typeset title: the first heading that is not a front-matter label. */
+function firstBodyHeading(items: Item[], after: number): number {
+  for (let i = after + 1; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.kind === 'heading' && !item.runIn && !FRONT_LABEL.test(item.text)) return i;
+  }
+  return after + 1;
+}
+
 /**
  * Walks the items in order, tracking the section path, merging front-matter labels with their
  * values, building tables, and rejoining paragraphs split by a page or column break: a
  * paragraph that stops mid-sentence continues in the next paragraph of the same section, even
  * with figures or tables between them.
  */
-function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoined: number } {
+function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoined: number; headings: Heading[] } {
   const elements: Element[] = [];
+  const headings: Heading[] = [];
+  let inAbstract = false;
   const path: { level: number; text: string }[] = [];
   const tables = new Map<string, Extract<Element, { kind: 'table' }>>();
   let currentTable: Extract<Element, { kind: 'table' }> | undefined;
@@ -240,13 +290,23 @@ function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoi
     if (item.kind === 'skip') continue;
     if (item.kind !== 'table-rows' && item.kind !== 'table-caption') currentTable = undefined;
 
+    if (item.kind === 'title') continue;
     if (item.kind === 'heading' && inFront) {
       pendingLabel = { text: item.text, span: item.span };
+      if (/^(?:abstract|summary)$/i.test(item.text)) inAbstract = true;
+      else if (!item.runIn) inAbstract = false;
+      if (/^key ?words?$/i.test(item.text)) inAbstract = false;
       continue;
     }
     if (item.kind === 'heading') {
-      while (path.length > 0 && path[path.length - 1]!.level >= item.level) path.pop();
-      path.push({ level: item.level, text: /^[A-Z]+$/.test(item.text) ? titleCase(item.text) : item.text });
+      // A run-in heading without a number sits one level below the heading it follows.
+      const runInLevel = path.length > 0 ? path[path.length - 1]!.level + 1 : 1;
+      // Back matter (funding, contributions, notes) hangs off the top level, outside the body.
+      const back = BACK_MATTER.test(item.text);
+      const level = back ? 1 : item.runIn && headingLevel(item.text) === undefined ? runInLevel : item.level;
+      while (path.length > 0 && path[path.length - 1]!.level >= level) path.pop();
+      path.push({ level, text: /^[A-Z]+$/.test(item.text) ? titleCase(item.text) : item.text });
+      if (!back) headings.push({ text: item.text, level });
       openParagraph = undefined;
       continue;
     }
@@ -280,10 +340,13 @@ function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoi
         pendingLabel = { text: item.text.replace(/\*/g, ''), span: item.span };
         continue;
       }
-      const text = pendingLabel ? `${titleCase(pendingLabel.text)}: ${item.text}` : item.text;
+      const label = pendingLabel && !/^(?:abstract|summary)$/i.test(pendingLabel.text) ? titleCase(pendingLabel.text) : undefined;
+      const text = label ? `${label}: ${item.text}` : item.text;
       const span = pendingLabel ? { start: pendingLabel.span.start, end: item.span.end } : item.span;
+      // The abstract is content: answerable like the body, unlike the rest of the front matter.
+      const abstract = inAbstract || (!label && item.lines === 1 && item.text.length >= 300 && !isFrontMatterLike(item.text));
       pendingLabel = undefined;
-      elements.push({ kind: 'paragraph', text, span, sectionPath: ['Front matter'], front: true });
+      elements.push({ kind: 'paragraph', text, span, sectionPath: [abstract ? 'Abstract' : 'Front matter'], front: !abstract });
       continue;
     }
     const continues =
@@ -305,7 +368,7 @@ function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoi
     elements.push(paragraph);
     openParagraph = paragraph;
   }
-  return { elements, rejoined };
+  return { elements, rejoined, headings };
 }
 
 /**

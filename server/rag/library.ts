@@ -6,7 +6,7 @@
 import type { LoadedIndex } from '../../lib/index-store.ts';
 import { searchTerms, splitSentences } from '../../lib/text.ts';
 import type { ChatTurn, Chunk, Embedder, GlossaryEntry, Paper, Reference } from '../../lib/types.ts';
-import { findCitations } from '../../lib/citations.ts';
+import { CitationResolver } from '../../lib/citations.ts';
 import { analyzeQuestion, type AnalyzedQuestion, type TermStatistics } from './question.ts';
 import { Retriever } from './retrieve.ts';
 
@@ -56,6 +56,20 @@ export class Library {
     }
   }
 
+  private readonly resolvers = new Map<string, CitationResolver>();
+
+  /** How a paper's sentences cite its references (numbers or author and year). */
+  resolver(docId: string): CitationResolver {
+    let resolver = this.resolvers.get(docId);
+    if (!resolver) {
+      const paper = this.paper(docId);
+      const references = paper?.references ?? [];
+      resolver = new CitationResolver({ count: references.length, numbered: paper?.citations?.numbered ?? true, numeric: paper?.citations?.numeric ?? 'both' }, references);
+      this.resolvers.set(docId, resolver);
+    }
+    return resolver;
+  }
+
   /** Analyses a question against this library's glossary and vocabulary. */
   analyze(question: string, history: ChatTurn[] = []): AnalyzedQuestion {
     return analyzeQuestion(question, history, this.glossary, this.vocabulary);
@@ -103,13 +117,13 @@ export class Library {
     if (chunk.kind !== 'paragraph') {
       result = [{ text: chunk.text, start: 0, end: chunk.text.length, refs: chunk.refs }];
     } else {
-      const max = this.paper(chunk.docId)?.references.length ?? 0;
+      const resolver = this.resolver(chunk.docId);
       const block = this.blockOf(chunk);
       const all = block.flatMap((member) =>
         splitSentences(member.text).map((sentence) => ({
           owner: member,
           sentence,
-          refs: [...new Set(findCitations(sentence.text, max).flatMap((citation) => citation.numbers))],
+          refs: resolver.cited(sentence.text),
         })),
       );
       result = all.flatMap((entry, i) => {

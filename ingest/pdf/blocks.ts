@@ -1,0 +1,325 @@
+/**
+ * Lines in reading order → typed blocks: paragraphs (split at vertical gaps, first-line
+ * indents, short closing lines and changes of style), headings (set larger than the body or
+ * in a font of their own, or run in at the start of a paragraph), captions, tables (lines of
+ * aligned cells) and the reference list with the layout of each of its lines.
+ */
+import type { Line } from './layout.ts';
+import { BACK_MATTER, FRONT_LABEL, REFERENCES_HEADING } from '../parse/sections.ts';
+import { lineCells } from './render.ts';
+import { isBodySize, type Typography } from './typography.ts';
+
+/** A line as the structure parser sees it, with the layout facts reference splitting needs. */
+export interface LayoutLine {
+  text: string;
+  cells: string[];
+  /** Cell left and right edges, for aligning table columns. */
+  cellX: number[];
+  cellX1: number[];
+  page: number;
+  /** Left edge relative to the column's usual left margin, in ems. */
+  indent: number;
+  /** Space above the line in line spacings (Infinity at the top of a column). */
+  gap: number;
+  size: number;
+}
+
+export type LayoutBlock =
+  | { kind: 'paragraph'; lines: LayoutLine[]; size: number; runIn?: string }
+  | { kind: 'caption' | 'references' | 'title'; lines: LayoutLine[]; size: number }
+  | { kind: 'heading'; level: number; runIn: boolean; lines: LayoutLine[]; size: number; style: string }
+  | { kind: 'table'; lines: LayoutLine[]; size: number };
+
+const CAPTION = /^(?:Table|TABLE|Fig\.?|FIG\.?|Figure|FIGURE|Supplementary (?:Table|Figure))\s*(?:S?\d+|[IVX]+)\b/;
+
+interface Context {
+  typography: Typography;
+  margins: Map<string, { left: number; right: number }>;
+}
+
+/** Typed blocks from a document's lines in reading order. */
+export function layoutBlocks(lines: Line[], typography: Typography): LayoutBlock[] {
+  const context: Context = { typography, margins: columnMargins(lines, typography) };
+  const laid = lines.map((line, i) => toLayoutLine(line, lines[i - 1], context));
+  const groups = groupLines(lines, laid, context);
+  const blocks = classifyAll(groups, context);
+  const title = titleBlock(blocks, typography.bodySize);
+  if (title >= 0) blocks[title] = { kind: 'title', lines: blocks[title]!.lines, size: blocks[title]!.size };
+  const typed = splitRunIns(markReferences(blocks));
+  return assignLevels(typed, typed.findIndex((block) => block.kind === 'title'));
+}
+
+const marginKey = (line: Line) => `${line.page}:${Math.round(line.columnX0)}`;
+
+/** Each column's usual left edge and right edge, from its body lines. */
+function columnMargins(lines: Line[], typography: Typography): Map<string, { left: number; right: number }> {
+  const byColumn = new Map<string, Line[]>();
+  for (const line of lines) byColumn.set(marginKey(line), [...(byColumn.get(marginKey(line)) ?? []), line]);
+  const margins = new Map<string, { left: number; right: number }>();
+  for (const [key, members] of byColumn) {
+    const body = members.filter((line) => isBodySize(line.size, typography.bodySize));
+    const sample = body.length >= 3 ? body : members;
+    const lefts = new Map<number, number>();
+    for (const line of sample) lefts.set(Math.round(line.x0), (lefts.get(Math.round(line.x0)) ?? 0) + 1);
+    const left = [...lefts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+    const rights = sample.map((line) => line.x1).sort((a, b) => a - b);
+    margins.set(key, { left, right: rights[Math.floor(rights.length * 0.9)] ?? rights[rights.length - 1]! });
+  }
+  return margins;
+}
+
+function toLayoutLine(line: Line, previous: Line | undefined, context: Context): LayoutLine {
+  const cells = lineCells(line, context.typography.bodySize);
+  const margin = context.margins.get(marginKey(line))!;
+  const sameColumn = previous !== undefined && previous.page === line.page && previous.columnX0 === line.columnX0 && line.y > previous.y;
+  const spacing = context.typography.leading * (Math.max(line.size, previous?.size ?? 0) / context.typography.bodySize);
+  return {
+    text: cells.join(cells.length > 1 ? '\t' : ''),
+    cells,
+    cellX: line.segments.map((segment) => segment.x0),
+    cellX1: line.segments.map((segment) => segment.x1),
+    page: line.page,
+    indent: (line.x0 - margin.left) / line.size,
+    gap: sameColumn ? (line.y - previous.y) / spacing : Infinity,
+    size: line.size,
+  };
+}
+
+/** How a line is set, for telling headings from text: its size, and its font when it is not the body's. */
+function styleOf(line: Line, typography: Typography): string {
+  const counts = new Map<string, number>();
+  for (const segment of line.segments) {
+    for (const run of segment.runs) if (run.script === 'base' && run.text.trim()) counts.set(run.font, (counts.get(run.font) ?? 0) + run.text.trim().length);
+  }
+  const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  const [main, count] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+  // One font for (nearly) the whole line, and not the body's: a symbol in another font does not count.
+  const font = count >= 0.85 * total && main !== typography.bodyFont.get(line.page) ? main : 'body';
+  return `${line.size.toFixed(1)}|${font}`;
+}
+
+interface Group {
+  lines: Line[];
+  laid: LayoutLine[];
+}
+
+/** Splits the lines into groups that each hold one paragraph, heading, caption or table. */
+function groupLines(lines: Line[], laid: LayoutLine[], context: Context): Group[] {
+  const groups: Group[] = [];
+  lines.forEach((line, i) => {
+    const current = groups[groups.length - 1];
+    if (!current || startsBlock(lines[i - 1]!, line, laid[i - 1]!, laid[i]!, current, context)) groups.push({ lines: [line], laid: [laid[i]!] });
+    else {
+      current.lines.push(line);
+      current.laid.push(laid[i]!);
+    }
+  });
+  return groups;
+}
+
+function startsBlock(previous: Line, line: Line, previousLaid: LayoutLine, laid: LayoutLine, group: Group, context: Context): boolean {
+  if (!Number.isFinite(laid.gap) || laid.gap > 1.45 || laid.gap < 0.5) return true;
+  const { typography } = context;
+  if (styleOf(previous, typography) !== styleOf(line, typography)) {
+    // A word in italics or bold inside running text does not end the paragraph.
+    const body = typography.bodyFont.get(line.page);
+    const hasBodyText = (candidate: Line) => candidate.segments.some((segment) => segment.runs.some((run) => run.font === body && run.text.trim().length > 0));
+    const bothBodySize = isBodySize(previous.size, typography.bodySize) && isBodySize(line.size, typography.bodySize);
+    if (!(bothBodySize && hasBodyText(previous) && hasBodyText(line))) return true;
+  }
+  if ((previousLaid.cells.length > 1) !== (laid.cells.length > 1) && !isTableGroup(group)) return true;
+  const margin = context.margins.get(marginKey(line))!;
+  const closes = /[.?!:]["'”’)\]]*$/.test(previousLaid.text);
+  if (closes && previous.x1 < margin.right - 2 * previous.size) return true;
+  // A first-line indent starts a paragraph; a hanging indent continues one.
+  return laid.indent > 0.6 && laid.indent < 6 && previousLaid.indent < 0.3 && closes;
+}
+
+function isTableGroup(group: Group): boolean {
+  return group.laid.filter((line) => line.cells.length > 1).length >= Math.max(2, group.laid.length / 2);
+}
+
+/** Groups as blocks: tables, captions, headings (confirmed by the text after them), run-in headings, paragraphs. */
+function classifyAll(groups: Group[], context: Context): LayoutBlock[] {
+  const candidates = groups.map((group) => baseKind(group) === 'text' && headingShaped(group, context));
+  return groups.flatMap((group, i): LayoutBlock[] => {
+    const size = group.lines[0]!.size;
+    const kind = baseKind(group);
+    if (kind !== 'text') return [{ kind, lines: group.laid, size }];
+    if (candidates[i] && confirmedByNext(groups, candidates, i, context)) {
+      return [{ kind: 'heading', level: 0, runIn: false, lines: group.laid, size, style: styleOf(group.lines[0]!, context.typography) }];
+    }
+    const runIn = runInHeading(group.lines[0]!, context);
+    return [{ kind: 'paragraph', lines: group.laid, size, ...(runIn ? { runIn } : {}) }];
+  });
+}
+
+function baseKind(group: Group): 'table' | 'caption' | 'text' {
+  if (group.laid.some((line) => line.cells.length > 1) && isTableGroup(group)) return 'table';
+  return CAPTION.test(group.laid[0]!.text) ? 'caption' : 'text';
+}
+
+/** Short, not a sentence, and not smaller than footnote text. */
+function headingShaped(group: Group, context: Context): boolean {
+  const text = group.laid.map((line) => line.text).join(' ').trim();
+  if (group.lines.length > 3 || text.length > 200 || !/\p{L}{2}/u.test(text)) return false;
+  if (/[,;:]$/.test(text) || (/\.$/.test(text) && !/^\d+(?:\.\d+)*\.?\s/.test(text))) return false;
+  // Author lines (affiliation marks, several commas) and addresses are not headings.
+  if (/\^|@|https?:|www\./.test(text) || (text.match(/,/g)?.length ?? 0) >= 3) return false;
+  return group.lines[0]!.size >= 0.72 * context.typography.bodySize;
+}
+
+/**
+ * A heading is set apart from the text that follows it: larger, in a font of its own, or in
+ * capitals. Headings may stack ("Methods" over "Participants"); the text must come within a
+ * few blocks, so labels inside figures (followed by more labels or a caption) are not headings.
+ */
+function confirmedByNext(groups: Group[], candidates: boolean[], i: number, context: Context, depth = 0): boolean {
+  const heading = groups[i]!;
+  const next = groups[i + 1];
+  if (!next || baseKind(next) !== 'text') return false;
+  // A heading over a subheading ("Methods" over "Participants"): the subheading must be one.
+  const stacked = depth < 2 && candidates[i + 1] && next.lines[0]!.size <= heading.lines[0]!.size + 0.1 && confirmedByNext(groups, candidates, i + 1, context, depth + 1);
+  return stacked || setApart(heading, next, context);
+}
+
+function setApart(heading: Group, text: Group, context: Context): boolean {
+  const headingSize = heading.lines[0]!.size;
+  const textSize = dominantSize(text);
+  if (headingSize > 1.08 * textSize) return true;
+  if (headingSize < 0.85 * textSize) return false;
+  const font = singleFont(heading);
+  const ownFont = font !== undefined && font !== singleFont(text, true) && font !== context.typography.bodyFont.get(heading.lines[0]!.page);
+  const words = heading.laid.map((line) => line.text).join(' ');
+  const capitals = /^[^a-z]*[A-Z]{3}[^a-z]*$/.test(words);
+  return ownFont || capitals;
+}
+
+function dominantSize(group: Group): number {
+  const sizes = group.lines.map((line) => line.size).sort((a, b) => a - b);
+  return sizes[Math.floor(sizes.length / 2)]!;
+}
+
+/** The one font all of a group's text is set in; with `dominant`, the font most of it uses. */
+function singleFont(group: Group, dominant = false): string | undefined {
+  const counts = new Map<string, number>();
+  for (const line of group.lines) {
+    for (const segment of line.segments) {
+      for (const run of segment.runs) if (run.script === 'base' && run.text.trim()) counts.set(run.font, (counts.get(run.font) ?? 0) + run.text.trim().length);
+    }
+  }
+  const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  const [font, count] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [undefined, 0];
+  // A quote mark or a symbol in another font does not make a heading mixed.
+  return dominant || count >= 0.85 * total ? font : undefined;
+}
+
+/** Paragraphs that open with a run-in heading, as the heading and the rest. */
+function splitRunIns(blocks: LayoutBlock[]): LayoutBlock[] {
+  return blocks.flatMap((block): LayoutBlock[] => {
+    if (block.kind !== 'paragraph' || !block.runIn) return [block];
+    const { runIn, size } = block;
+    const [first, ...rest] = block.lines;
+    const remainder = first!.text.slice(first!.text.indexOf(runIn) + runIn.length).trim();
+    const heading: LayoutBlock = { kind: 'heading', level: 0, runIn: true, lines: [{ ...first!, text: runIn.replace(/[.:]\s*$/, ''), cells: [runIn] }], size, style: `run-in|${size.toFixed(1)}` };
+    const paragraphLines = remainder ? [{ ...first!, text: remainder, cells: [remainder], gap: 0 }, ...rest] : rest;
+    return paragraphLines.length > 0 ? [heading, { kind: 'paragraph', lines: paragraphLines, size }] : [heading];
+  });
+}
+
+/** "Dataset description." set in bold at the start of a paragraph: the run-in heading's text. */
+function runInHeading(line: Line, context: Context): string | undefined {
+  const runs = line.segments[0]!.runs.filter((run) => run.script === 'base');
+  const lead = runs[0];
+  const body = context.typography.bodyFont.get(line.page);
+  const main = [...runs].sort((a, b) => b.text.length - a.text.length)[0];
+  if (!lead || lead.font === body || lead.font === main?.font || runs.length < 2) return undefined;
+  let text = '';
+  for (const run of runs) {
+    if (run.font !== lead.font) break;
+    text += run.text;
+  }
+  const trimmed = text.trim();
+  if (trimmed.length < 3 || trimmed.length > 80 || !/^[\p{Lu}\d]/u.test(trimmed) || !/[.:]$/.test(trimmed)) return undefined;
+  return CAPTION.test(trimmed) ? undefined : trimmed;
+}
+
+/**
+ * Heading levels: from the numbering where there is one ("2.1" → 2), otherwise by style —
+ * larger sizes are higher levels, capitals above mixed case, run-in headings lowest. Styles
+ * are ranked over the body's headings only: a journal banner or an "Abstract" label set large
+ * above the title says nothing about the sections. Headings above the title are front matter.
+ */
+function assignLevels(blocks: LayoutBlock[], title: number): LayoutBlock[] {
+  blocks.forEach((block, i) => {
+    if (block.kind === 'heading' && i < title) blocks[i] = { kind: 'paragraph', lines: block.lines, size: block.size };
+  });
+  const headings = blocks.filter((block): block is Extract<LayoutBlock, { kind: 'heading' }> => block.kind === 'heading');
+  const body = headings.filter((heading) => !FRONT_LABEL.test(heading.lines[0]!.text) && !BACK_MATTER.test(heading.lines[0]!.text));
+  const styles = [...new Set(body.map((heading) => rankKey(heading)))].sort((a, b) => Number(b.split('|')[0]) - Number(a.split('|')[0]) || Number(a.split('|')[1]) - Number(b.split('|')[1]));
+  const styleRank = new Map(styles.map((style, i) => [style, i + 1]));
+  const numberedLevel = new Map<string, number>();
+  for (const heading of headings) {
+    const depth = numberingDepth(heading.lines[0]!.text);
+    if (depth) numberedLevel.set(rankKey(heading), Math.min(numberedLevel.get(rankKey(heading)) ?? 9, depth));
+  }
+  for (const heading of headings) {
+    heading.level = numberingDepth(heading.lines[0]!.text) ?? numberedLevel.get(rankKey(heading)) ?? styleRank.get(rankKey(heading)) ?? 1;
+  }
+  return blocks;
+}
+
+/**
+ * The title: the text set largest on the first pages (at least a fifth larger than the body,
+ * several words, not a link or an author line). A cover sheet repeats it, so the first of
+ * equal size wins.
+ */
+function titleBlock(blocks: LayoutBlock[], bodySize: number): number {
+  const firstPage = blocks[0]?.lines[0]?.page ?? 1;
+  let best = -1;
+  blocks.forEach((block, i) => {
+    const page = block.lines[0]!.page;
+    if (page > firstPage + 1 || (block.kind !== 'heading' && block.kind !== 'paragraph')) return;
+    const text = block.lines.map((line) => line.text).join(' ');
+    if (block.size < 1.2 * bodySize || text.split(/\s+/).length < 3 || /https?:|www\.|@|©|\^/.test(text) || block.lines.length > 6) return;
+    if (best === -1 || block.size > blocks[best]!.size + 0.5) best = i;
+  });
+  return best;
+}
+
+/** Size first (larger is higher), then capitals before mixed case, run-ins last. */
+function rankKey(heading: Extract<LayoutBlock, { kind: 'heading' }>): string {
+  const text = heading.lines.map((line) => line.text).join(' ');
+  const capitals = /^[^a-z]*$/.test(text);
+  return `${heading.runIn ? 0 : heading.size.toFixed(1)}|${capitals ? 0 : 1}|${heading.style}`;
+}
+
+function numberingDepth(text: string): number | undefined {
+  const match = /^(\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+\p{L}/u.exec(text.trim());
+  return match ? match[1]!.split('.').length : undefined;
+}
+
+/**
+ * Blocks after the references heading are the reference list, up to a heading of the same
+ * rank (bold author names or a smaller label inside the list do not end it) or text set in
+ * another size.
+ */
+function markReferences(blocks: LayoutBlock[]): LayoutBlock[] {
+  let region: { headingSize: number; size: number } | undefined;
+  return blocks.map((block) => {
+    const text = block.lines.map((line) => line.text).join(' ').trim();
+    if (block.kind === 'heading' && REFERENCES_HEADING.test(text)) {
+      region = { headingSize: block.size, size: 0 };
+      return block;
+    }
+    if (!region) return block;
+    const sameRank = block.kind === 'heading' && !block.runIn && block.size >= 0.95 * region.headingSize;
+    const otherSize = region.size > 0 && Math.abs(block.size - region.size) > 0.15 * region.size;
+    if (sameRank || otherSize || block.kind === 'title') {
+      region = undefined;
+      return block;
+    }
+    region.size ||= block.size;
+    return { kind: 'references', lines: block.lines, size: block.size };
+  });
+}

@@ -1,0 +1,164 @@
+/**
+ * Text items → visual lines. Items on one baseline form a row; small raised or lowered items
+ * right next to a row's text are its superscripts and subscripts (citation numbers,
+ * exponents, affiliations); a row is cut into segments where a wide gap separates its items
+ * (two columns, or the cells of a table).
+ */
+import type { PdfItem } from './read.ts';
+
+export type Script = 'base' | 'super' | 'sub';
+
+/** A piece of a line in one font and size. */
+export interface Run {
+  text: string;
+  x0: number;
+  x1: number;
+  size: number;
+  font: string;
+  script: Script;
+}
+
+/** A horizontal stretch of text on one baseline, with no wide gap inside. */
+export interface Segment {
+  page: number;
+  /** Baseline, down from the page top. */
+  y: number;
+  x0: number;
+  x1: number;
+  /** The size and font most of its characters have (superscripts excluded). */
+  size: number;
+  font: string;
+  runs: Run[];
+}
+
+/** Gaps wider than this many ems separate segments. */
+const SEGMENT_GAP_EM = 0.9;
+/** Gaps wider than this many ems are a space between words. */
+const SPACE_GAP_EM = 0.12;
+
+export function segmentsOf(page: number, items: PdfItem[]): Segment[] {
+  const rows = attachScripts(rowsOf(items));
+  return rows.flatMap((row) => splitRow(page, row));
+}
+
+interface PlacedItem extends PdfItem {
+  script: Script;
+}
+
+interface Row {
+  y: number;
+  size: number;
+  items: PlacedItem[];
+}
+
+/** Items grouped by baseline (within a fifth of an em). */
+function rowsOf(items: PdfItem[]): Row[] {
+  const sorted = [...items].filter((item) => item.text.trim().length > 0 || item.width > 0).sort((a, b) => a.y - b.y || a.x - b.x);
+  const rows: Row[] = [];
+  for (const item of sorted) {
+    const row = rows.findLast((candidate) => Math.abs(candidate.y - item.y) <= 0.2 * Math.min(candidate.size, item.size) && item.y - candidate.y < 2);
+    if (row) {
+      row.items.push({ ...item, script: 'base' });
+      row.size = Math.max(row.size, item.size);
+    } else {
+      rows.push({ y: item.y, size: item.size, items: [{ ...item, script: 'base' }] });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Moves small items that sit raised (or lowered) right beside a larger row's text into that
+ * row, marked as superscript (or subscript).
+ */
+function attachScripts(rows: Row[]): Row[] {
+  for (const row of rows) {
+    const kept: PlacedItem[] = [];
+    for (const item of row.items) {
+      const host = hostRow(item, rows, row);
+      if (host) host.items.push({ ...item, script: item.y < host.y ? 'super' : 'sub' });
+      else kept.push(item);
+    }
+    row.items = kept;
+  }
+  return rows.filter((row) => row.items.length > 0);
+}
+
+function hostRow(item: PdfItem, rows: Row[], own: Row): Row | undefined {
+  if (item.text.trim().length === 0) return undefined;
+  for (const row of rows) {
+    if (row === own || item.size > 0.86 * row.size) continue;
+    const rise = row.y - item.y;
+    const raised = rise > 0.12 * row.size && rise < 0.75 * row.size;
+    const lowered = -rise > 0.08 * row.size && -rise < 0.45 * row.size;
+    if (!raised && !lowered) continue;
+    const touching = row.items.some((other) => other.script === 'base' && other.size > 0.86 * row.size && item.x >= other.x - 0.6 * row.size && item.x <= other.x + other.width + 0.6 * row.size);
+    if (touching) return row;
+  }
+  return undefined;
+}
+
+/** A row cut into segments at wide gaps. */
+function splitRow(page: number, row: Row): Segment[] {
+  const items = [...row.items].sort((a, b) => a.x - b.x);
+  const baseSize = dominant(items.filter((item) => item.script === 'base'), (item) => item.size.toFixed(1)) ?? row.size.toFixed(1);
+  const em = Number(baseSize);
+  const groups: PlacedItem[][] = [];
+  let end = -Infinity;
+  for (const item of items) {
+    const gap = item.x - end;
+    if (groups.length === 0 || (gap > SEGMENT_GAP_EM * em && item.text.trim().length > 0)) groups.push([]);
+    groups[groups.length - 1]!.push(item);
+    end = Math.max(end, item.x + item.width);
+  }
+  return groups
+    .map((group) => segmentOf(page, row.y, group, em))
+    .filter((segment) => segment.runs.some((run) => run.text.trim().length > 0));
+}
+
+function segmentOf(page: number, y: number, items: PlacedItem[], em: number): Segment {
+  const runs: Run[] = [];
+  let end = -Infinity;
+  for (const item of items) {
+    const previous = runs[runs.length - 1];
+    const gap = item.x - end;
+    const spaced = gap > SPACE_GAP_EM * em && previous !== undefined && !/\s$/.test(previous.text) && !/^\s/.test(item.text);
+    const text = spaced ? ` ${item.text}` : item.text;
+    if (previous && previous.font === item.font && previous.script === item.script && Math.abs(previous.size - item.size) < 0.3) {
+      previous.text += text;
+      previous.x1 = Math.max(previous.x1, item.x + item.width);
+    } else {
+      runs.push({ text, x0: item.x, x1: item.x + item.width, size: item.size, font: item.font, script: item.script });
+    }
+    end = Math.max(end, item.x + item.width);
+  }
+  const base = runs.filter((run) => run.script === 'base');
+  const weighted = base.length > 0 ? base : runs;
+  return {
+    page,
+    y,
+    x0: Math.min(...runs.map((run) => run.x0)),
+    x1: Math.max(...runs.map((run) => run.x1)),
+    size: Number(dominantWeighted(weighted, (run) => run.size.toFixed(1))),
+    font: dominantWeighted(weighted, (run) => run.font),
+    runs,
+  };
+}
+
+/** The plain text of a segment's runs. */
+export function segmentText(segment: Segment): string {
+  return segment.runs.map((run) => run.text).join('').replace(/\s+/g, ' ').trim();
+}
+
+function dominant<T>(values: T[], key: (value: T) => string): string | undefined {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(key(value), (counts.get(key(value)) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** The key most characters share. */
+function dominantWeighted(runs: Run[], key: (run: Run) => string): string {
+  const counts = new Map<string, number>();
+  for (const run of runs) counts.set(key(run), (counts.get(key(run)) ?? 0) + run.text.trim().length + 0.01);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+}
