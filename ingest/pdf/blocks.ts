@@ -30,6 +30,9 @@ export type LayoutBlock =
   | { kind: 'heading'; level: number; runIn: boolean; lines: LayoutLine[]; size: number; style: string }
   | { kind: 'table'; lines: LayoutLine[]; size: number };
 
+/** Sections that follow a reference list in manuscripts: the figure legends, the tables. */
+const AFTER_REFERENCES = /^(?:figures?|tables?|figure (?:legends|captions)|legends?|tables? and figures?)\b/i;
+
 const CAPTION = /^(?:Table|TABLE|Fig\.?|FIG\.?|Figure|FIGURE|Supplementary (?:Table|Figure))\s*(?:S?\d+|[IVX]+)\b/;
 
 interface Context {
@@ -149,7 +152,7 @@ function classifyAll(groups: Group[], context: Context): LayoutBlock[] {
     if (candidates[i] && confirmedByNext(groups, candidates, i, context)) {
       return [{ kind: 'heading', level: 0, runIn: false, lines: group.laid, size, style: styleOf(group.lines[0]!, context.typography) }];
     }
-    const runIn = runInHeading(group.lines[0]!, context);
+    const runIn = runInHeading(group.lines, context);
     return [{ kind: 'paragraph', lines: group.laid, size, ...(runIn ? { runIn } : {}) }];
   });
 }
@@ -165,7 +168,9 @@ function headingShaped(group: Group, context: Context): boolean {
   if (group.lines.length > 3 || text.length > 200 || !/\p{L}{2}/u.test(text)) return false;
   if (/[,;:]$/.test(text) || (/\.$/.test(text) && !/^\d+(?:\.\d+)*\.?\s/.test(text))) return false;
   // Author lines (affiliation marks, several commas) and addresses are not headings.
-  if (/\^|@|https?:|www\./.test(text) || (text.match(/,/g)?.length ?? 0) >= 3) return false;
+  if (/\^|@|https?:|www\.|\[\d|\*/.test(text) || (text.match(/,/g)?.length ?? 0) >= 3) return false;
+  // One phrase: no sentence inside, not many words, not table cells.
+  if (/\p{Ll}[.?!]\s+\p{Lu}/u.test(text) || text.split(/\s+/).length > 24 || group.laid.some((line) => line.cells.length > 1)) return false;
   return group.lines[0]!.size >= 0.72 * context.typography.bodySize;
 }
 
@@ -219,29 +224,54 @@ function splitRunIns(blocks: LayoutBlock[]): LayoutBlock[] {
   return blocks.flatMap((block): LayoutBlock[] => {
     if (block.kind !== 'paragraph' || !block.runIn) return [block];
     const { runIn, size } = block;
-    const [first, ...rest] = block.lines;
-    const remainder = first!.text.slice(first!.text.indexOf(runIn) + runIn.length).trim();
-    const heading: LayoutBlock = { kind: 'heading', level: 0, runIn: true, lines: [{ ...first!, text: runIn.replace(/[.:]\s*$/, ''), cells: [runIn] }], size, style: `run-in|${size.toFixed(1)}` };
-    const paragraphLines = remainder ? [{ ...first!, text: remainder, cells: [remainder], gap: 0 }, ...rest] : rest;
+    const first = block.lines[0]!;
+    const heading: LayoutBlock = { kind: 'heading', level: 0, runIn: true, lines: [{ ...first, text: runIn.replace(/[.:]\s*$/, ''), cells: [runIn] }], size, style: `run-in|${size.toFixed(1)}` };
+    const paragraphLines = afterRunIn(block.lines, runIn);
     return paragraphLines.length > 0 ? [heading, { kind: 'paragraph', lines: paragraphLines, size }] : [heading];
   });
 }
 
-/** "Dataset description." set in bold at the start of a paragraph: the run-in heading's text. */
-function runInHeading(line: Line, context: Context): string | undefined {
-  const runs = line.segments[0]!.runs.filter((run) => run.script === 'base');
+/**
+ * "Dataset description." set in bold at the start of a paragraph: the run-in heading's text.
+ * It may wrap onto the paragraph's second line.
+ */
+function runInHeading(lines: Line[], context: Context): string | undefined {
+  const runs = lines.slice(0, 2).flatMap((line, i) => line.segments[0]!.runs.filter((run) => run.script === 'base').map((run) => ({ ...run, line: i })));
   const lead = runs[0];
-  const body = context.typography.bodyFont.get(line.page);
   const main = [...runs].sort((a, b) => b.text.length - a.text.length)[0];
-  if (!lead || lead.font === body || lead.font === main?.font || runs.length < 2) return undefined;
+  if (!lead || lead.font === context.typography.bodyFont.get(lines[0]!.page) || lead.font === main?.font || runs.length < 2) return undefined;
   let text = '';
   for (const run of runs) {
     if (run.font !== lead.font) break;
-    text += run.text;
+    text += run.line > 0 && !text.endsWith(' ') ? ` ${run.text}` : run.text;
+    if (/[.:]\s*$/.test(run.text)) break;
   }
-  const trimmed = text.trim();
-  if (trimmed.length < 3 || trimmed.length > 80 || !/^[\p{Lu}\d]/u.test(trimmed) || !/[.:]$/.test(trimmed)) return undefined;
+  const trimmed = text.replace(/\s+/g, ' ').trim();
+  if (trimmed.length < 3 || trimmed.length > 120 || !/^[\p{Lu}\d]/u.test(trimmed) || !/[.:]$/.test(trimmed)) return undefined;
   return CAPTION.test(trimmed) ? undefined : trimmed;
+}
+
+/** The lines after a run-in heading's text is taken off the start (it may span two lines). */
+function afterRunIn(lines: LayoutLine[], runIn: string): LayoutLine[] {
+  let left = runIn.replace(/\s+/g, '');
+  const out: LayoutLine[] = [];
+  for (const line of lines) {
+    if (left.length === 0) {
+      out.push(line);
+      continue;
+    }
+    let i = 0;
+    while (i < line.text.length && left.length > 0) {
+      if (/\s/.test(line.text[i]!)) i++;
+      else if (line.text[i] === left[0]) {
+        i++;
+        left = left.slice(1);
+      } else break;
+    }
+    const remainder = line.text.slice(i).trim();
+    if (remainder) out.push({ ...line, text: remainder, cells: [remainder], gap: out.length === 0 ? 0 : line.gap });
+  }
+  return out;
 }
 
 /**
@@ -255,16 +285,23 @@ function assignLevels(blocks: LayoutBlock[], title: number): LayoutBlock[] {
     if (block.kind === 'heading' && i < title) blocks[i] = { kind: 'paragraph', lines: block.lines, size: block.size };
   });
   const headings = blocks.filter((block): block is Extract<LayoutBlock, { kind: 'heading' }> => block.kind === 'heading');
-  const body = headings.filter((heading) => !FRONT_LABEL.test(heading.lines[0]!.text) && !BACK_MATTER.test(heading.lines[0]!.text));
-  const styles = [...new Set(body.map((heading) => rankKey(heading)))].sort((a, b) => Number(b.split('|')[0]) - Number(a.split('|')[0]) || Number(a.split('|')[1]) - Number(b.split('|')[1]));
-  const styleRank = new Map(styles.map((style, i) => [style, i + 1]));
+  const titleSize = title >= 0 ? blocks[title]!.size : Infinity;
+  // A supplement's repeated title or a one-off pull quote does not define a level.
+  const body = headings.filter((heading) => !FRONT_LABEL.test(heading.lines[0]!.text) && !BACK_MATTER.test(heading.lines[0]!.text) && heading.size < 0.95 * titleSize);
+  const uses = new Map<string, number>();
+  for (const heading of body) uses.set(rankKey(heading), (uses.get(rankKey(heading)) ?? 0) + 1);
+  // Equal sizes and case: the style met first is the higher level (sections before subsections).
+  const order = [...uses.keys()];
+  const compare = (a: string, b: string) => compareStyles(a, b) || order.indexOf(a) - order.indexOf(b);
+  const ranked = order.filter((style) => uses.get(style)! >= 2).sort(compare);
+  const styleRank = (style: string) => 1 + ranked.filter((other) => compare(other, style) < 0).length;
   const numberedLevel = new Map<string, number>();
   for (const heading of headings) {
     const depth = numberingDepth(heading.lines[0]!.text);
     if (depth) numberedLevel.set(rankKey(heading), Math.min(numberedLevel.get(rankKey(heading)) ?? 9, depth));
   }
   for (const heading of headings) {
-    heading.level = numberingDepth(heading.lines[0]!.text) ?? numberedLevel.get(rankKey(heading)) ?? styleRank.get(rankKey(heading)) ?? 1;
+    heading.level = numberingDepth(heading.lines[0]!.text) ?? numberedLevel.get(rankKey(heading)) ?? styleRank(rankKey(heading));
   }
   return blocks;
 }
@@ -287,6 +324,11 @@ function titleBlock(blocks: LayoutBlock[], bodySize: number): number {
   return best;
 }
 
+/** Larger sizes first, then capitals before mixed case. */
+function compareStyles(a: string, b: string): number {
+  return Number(b.split('|')[0]) - Number(a.split('|')[0]) || Number(a.split('|')[1]) - Number(b.split('|')[1]);
+}
+
 /** Size first (larger is higher), then capitals before mixed case, run-ins last. */
 function rankKey(heading: Extract<LayoutBlock, { kind: 'heading' }>): string {
   const text = heading.lines.map((line) => line.text).join(' ');
@@ -300,23 +342,32 @@ function numberingDepth(text: string): number | undefined {
 }
 
 /**
- * Blocks after the references heading are the reference list, up to a heading of the same
- * rank (bold author names or a smaller label inside the list do not end it) or text set in
- * another size.
+ * Blocks after the references heading are the reference list, up to a heading (bold author
+ * names run in at the start of an entry do not count) or text set in another size. A numbered
+ * list that resumes after back matter set in the same column (funding, contributions) is
+ * picked up again.
  */
 function markReferences(blocks: LayoutBlock[]): LayoutBlock[] {
-  let region: { headingSize: number; size: number } | undefined;
+  let region: { headingSize: number; size: number; open: boolean } | undefined;
   return blocks.map((block) => {
     const text = block.lines.map((line) => line.text).join(' ').trim();
     if (block.kind === 'heading' && REFERENCES_HEADING.test(text)) {
-      region = { headingSize: block.size, size: 0 };
+      region = { headingSize: block.size, size: 0, open: true };
       return block;
     }
     if (!region) return block;
-    const sameRank = block.kind === 'heading' && !block.runIn && block.size >= 0.95 * region.headingSize;
-    const otherSize = region.size > 0 && Math.abs(block.size - region.size) > 0.15 * region.size;
-    if (sameRank || otherSize || block.kind === 'title') {
-      region = undefined;
+    const sameSize = region.size === 0 || Math.abs(block.size - region.size) <= 0.15 * region.size;
+    if (!region.open) {
+      const resumes = block.kind === 'paragraph' && sameSize && /^\[?\d{1,3}[.\]]?\s/.test(block.lines[0]!.text);
+      if (!resumes) return block;
+      region.open = true;
+    }
+    // A heading ends the list when it is one: the rank of "References", or back matter by name.
+    // (Bold entry titles set like the heading do not count.)
+    const heading = block.kind === 'heading' && !block.runIn && (block.size >= 1.05 * region.headingSize || BACK_MATTER.test(text) || AFTER_REFERENCES.test(text));
+    if (heading || !sameSize || block.kind === 'title' || block.kind === 'table') {
+      region.open = false;
+      if (heading && !BACK_MATTER.test(text)) region = undefined;
       return block;
     }
     region.size ||= block.size;

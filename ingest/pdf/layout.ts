@@ -115,8 +115,9 @@ function order(segments: Segment[], region: Region, depth: number, given?: numbe
       lines.push(...linesOf(band.segments, region));
       continue;
     }
-    const left = band.segments.filter((segment) => segment.x1 <= gutter);
-    const right = band.segments.filter((segment) => segment.x0 >= gutter);
+    // Sides by centre: a segment touching the gutter line is still on one side of it.
+    const left = band.segments.filter((segment) => (segment.x0 + segment.x1) / 2 < gutter);
+    const right = band.segments.filter((segment) => (segment.x0 + segment.x1) / 2 >= gutter);
     if (left.length > 0) lines.push(...order(left, { x0: region.x0, x1: gutter }, depth + 1));
     if (right.length > 0) lines.push(...order(right, { x0: gutter, x1: region.x1 }, depth + 1));
   }
@@ -129,34 +130,32 @@ function isTextLike(segment: Segment, region: Region): boolean {
 }
 
 /**
- * The x of the best gutter: many text lines end within three ems before it and start within
- * three ems after it, few cross it. Undefined when no position qualifies.
+ * The x of the best gutter. A column starts where several text lines begin at the same x; it
+ * is a gutter when other text lines end within a few ems to its left and fewer lines run
+ * across it (a full-width abstract or title may). Undefined when no position qualifies.
  */
 function findGutter(segments: Segment[], region: Region): number | undefined {
   const text = segments.filter((segment) => isTextLike(segment, region));
   if (text.length < 6) return undefined;
   const width = region.x1 - region.x0;
   let best: { x: number; score: number } | undefined;
-  for (let x = region.x0 + 0.12 * width; x <= region.x1 - 0.12 * width; x += 1) {
-    let before = 0;
-    let after = 0;
-    let crossing = 0;
-    for (const segment of text) {
-      const em = segment.size;
-      if (segment.x0 < x - 0.5 && segment.x1 > x + 0.5) crossing++;
-      else if (segment.x1 <= x && segment.x1 >= x - 3 * em) before++;
-      else if (segment.x0 >= x && segment.x0 <= x + 3 * em) after++;
-    }
+  const starts = [...new Set(text.map((segment) => Math.round(segment.x0)))];
+  for (const start of starts) {
+    if (start < region.x0 + 0.12 * width || start > region.x1 - 0.12 * width) continue;
+    if (text.filter((segment) => Math.abs(segment.x0 - start) <= 1.5).length < 3) continue;
+    // The column's lines start here or a little to the right (indents, hanging indents).
+    const after = text.filter((segment) => segment.x0 >= start - 1.5 && segment.x0 <= start + 3 * segment.size).length;
+    const before = text.filter((segment) => segment.x1 <= start - 2 && segment.x1 >= start - 4 * segment.size).length;
+    const crossing = text.filter((segment) => segment.x0 < start - 2 && segment.x1 > start + 2).length;
     const sides = Math.min(before, after);
-    if (sides < 3 || crossing > sides) continue;
-    const score = sides - crossing;
-    if (!best || score > best.score) best = { x, score };
+    if (sides < 3 || crossing > 1.5 * sides) continue;
+    const score = sides - 0.5 * crossing;
+    if (!best || score > best.score) best = { x: start, score };
   }
   if (!best) return undefined;
-  // Centre the gutter in the whitespace around the best position.
-  const leftEdge = Math.max(...segments.filter((s) => s.x1 <= best.x && s.x1 >= best.x - 4 * s.size).map((s) => s.x1));
-  const rightEdge = Math.min(...segments.filter((s) => s.x0 >= best.x && s.x0 <= best.x + 4 * s.size).map((s) => s.x0));
-  return Number.isFinite(leftEdge) && Number.isFinite(rightEdge) ? (leftEdge + rightEdge) / 2 : best.x;
+  // The gutter's middle: between the column's start and the ends of the lines before it.
+  const ends = text.filter((segment) => segment.x1 <= best.x - 2 && segment.x1 >= best.x - 4 * segment.size).map((segment) => segment.x1);
+  return (Math.max(...ends) + best.x) / 2;
 }
 
 interface Band {

@@ -37,8 +37,41 @@ const SEGMENT_GAP_EM = 0.9;
 const SPACE_GAP_EM = 0.12;
 
 export function segmentsOf(page: number, items: PdfItem[]): Segment[] {
-  const rows = attachScripts(rowsOf(items));
+  const rows = attachScripts(rowsOf(withoutOverprints(items)));
   return rows.flatMap((row) => splitRow(page, row));
+}
+
+/**
+ * Text drawn over other text is not read twice: the same string at the same place (fake
+ * bold), and clipped copies of the page inside figure graphics, which overlap the real text
+ * in another font or size. Of two overlapping items, the one in the page's main style stays.
+ */
+function withoutOverprints(items: PdfItem[]): PdfItem[] {
+  const style = (item: PdfItem) => `${item.font}|${item.size.toFixed(1)}`;
+  const weight = new Map<string, number>();
+  for (const item of items) weight.set(style(item), (weight.get(style(item)) ?? 0) + item.text.length);
+  const main = [...weight.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const boxes = items.map((item, i) => ({ item, i, x0: item.x, x1: item.x + item.width, y0: item.y - 0.75 * item.size, y1: item.y + 0.2 * item.size }));
+  const sorted = [...boxes].sort((a, b) => a.y0 - b.y0);
+  const dropped = new Set<number>();
+  for (let a = 0; a < sorted.length; a++) {
+    const first = sorted[a]!;
+    if (dropped.has(first.i) || first.item.text.trim().length === 0) continue;
+    for (let b = a + 1; b < sorted.length && sorted[b]!.y0 < first.y1; b++) {
+      const second = sorted[b]!;
+      if (dropped.has(second.i) || second.item.text.trim().length === 0) continue;
+      const width = Math.min(first.x1, second.x1) - Math.max(first.x0, second.x0);
+      const height = Math.min(first.y1, second.y1) - Math.max(first.y0, second.y0);
+      if (width <= 0 || height <= 0) continue;
+      const smaller = Math.min((first.x1 - first.x0) * (first.y1 - first.y0), (second.x1 - second.x0) * (second.y1 - second.y0));
+      const same = first.item.text === second.item.text && Math.abs(first.item.x - second.item.x) < 1.5 && Math.abs(first.item.y - second.item.y) < 1.5;
+      if (!same && width * height < 0.4 * smaller) continue;
+      const loser = same || style(first.item) === main || style(second.item) !== main ? second : first;
+      dropped.add(loser.i);
+      if (loser === first) break;
+    }
+  }
+  return items.filter((_, i) => !dropped.has(i));
 }
 
 interface PlacedItem extends PdfItem {
