@@ -68,6 +68,15 @@ export interface GlossaryEntry {
   long: string;
 }
 
+/** What a paper says about itself on its first page. */
+export interface FrontMatter {
+  authors: string[];
+  abstract?: string;
+  keywords: string[];
+  /** The paper's own DOI. */
+  doi?: string;
+}
+
 /** A paper as ingest understood it. */
 export interface Paper {
   docId: string;
@@ -83,6 +92,7 @@ export interface Paper {
   rejoined: number;
   /** The body's headings in reading order, as printed, with their depth (1 = top level). */
   headings?: { text: string; level: number }[];
+  front?: FrontMatter;
   /** How the text cites the list: by number (in brackets or parentheses) or by author and year. */
   citations?: { numbered: boolean; numeric: 'brackets' | 'parentheses' | 'both' };
 }

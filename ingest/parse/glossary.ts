@@ -36,6 +36,19 @@ export function extractGlossary(texts: string[]): GlossaryEntry[] {
   return [...seen.values()];
 }
 
+/**
+ * An abbreviation list as papers print it: "CPHSS: center for primary healthcare; IP:
+ * interprofessional", "ACE, angiotensin-1-converting enzyme; SDM, shared decision making".
+ */
+export function abbreviationList(text: string): GlossaryEntry[] {
+  const entries: GlossaryEntry[] = [];
+  for (const piece of text.split(/\s*;\s*|\t|\n/)) {
+    const match = /^\s*([^\s,:=]{2,15})\s*(?:[:,=]|\s[–-]\s|\s)\s*(\p{L}.{2,120}?)\.?\s*$/u.exec(piece);
+    if (match && isShortForm(match[1]!) && match[2]!.toLowerCase() !== match[1]!.toLowerCase()) entries.push({ short: match[1]!, long: match[2]!.trim() });
+  }
+  return entries;
+}
+
 function isShortForm(candidate: string): boolean {
   if (candidate.length < 2 || candidate.length > 12) return false;
   if (candidate.split(/\s+/).length > 2) return false;

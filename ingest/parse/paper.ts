@@ -4,11 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { splitSentences } from '../../lib/text.ts';
-import type { Chunk, ChunkKind, Paper, Reference, Span, TableCells } from '../../lib/types.ts';
+import type { Chunk, ChunkKind, GlossaryEntry, Paper, Reference, Span, TableCells } from '../../lib/types.ts';
 import { chunkParagraph, type ChunkingOptions } from '../chunk.ts';
 import type { SourceText } from '../load.ts';
 import { CitationResolver, detectNumericStyle } from '../../lib/citations.ts';
-import { extractGlossary } from './glossary.ts';
+import { abbreviationList, extractGlossary } from './glossary.ts';
+import { frontMatter } from './front.ts';
 import { parseReference, splitReferenceEntries } from './references.ts';
 import { parseStructure, type Element } from './structure.ts';
 
@@ -25,7 +26,10 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
   const structure = parseStructure(sourceText, fallbackTitle);
   const list = splitReferenceEntries(structure.referenceLines);
   const entries = list.entries;
-  const references = entries.map((entry) => parseReference(docId, entry));
+  const firstPage = sourceText.pages?.[0] ? sourceText.text.slice(sourceText.pages[0].start, sourceText.pages[0].end) : sourceText.text.slice(0, 3000);
+  const front = frontMatter(structure.elements, firstPage, entries.map((entry) => entry.raw));
+  // A reference list running into the page footer picks up the paper's own DOI; it is not the entry's.
+  const references = entries.map((entry) => parseReference(docId, entry)).map(({ doi, ...reference }) => (doi && doi !== front.doi ? { ...reference, doi } : reference));
   const bodyTexts = structure.elements.flatMap((element) => (element.kind === 'paragraph' ? [element.text] : []));
   const citations = { numbered: list.numbered, numeric: detectNumericStyle(bodyTexts, references.length) };
   const resolver = new CitationResolver({ count: references.length, ...citations }, references);
@@ -84,9 +88,10 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
     ...(sourceText.pages ? { pages: sourceText.pages.length } : {}),
     chunks,
     references,
-    glossary: extractGlossary(glossaryTexts),
+    glossary: mergeGlossaries(extractGlossary(glossaryTexts), structure.elements.flatMap((element) => (element.kind === 'paragraph' && /abbreviations|glossary|nomenclature/i.test(element.sectionPath.join(' ')) ? abbreviationList(element.text) : []))),
     rejoined: structure.rejoined,
     headings: structure.headings,
+    front,
     citations,
   };
 }
@@ -137,6 +142,12 @@ function linkTableRow(cells: string[], elements: Element[], references: Referenc
     }
   }
   return [...linked].sort((a, b) => a - b);
+}
+
+/** Definitions from the text, then those of an abbreviation list that the text does not give. */
+function mergeGlossaries(fromText: GlossaryEntry[], fromList: GlossaryEntry[]): GlossaryEntry[] {
+  const known = new Set(fromText.map((entry) => entry.short.toLowerCase()));
+  return [...fromText, ...fromList.filter((entry) => !known.has(entry.short.toLowerCase()))];
 }
 
 function escapeRegExp(text: string): string {

@@ -72,12 +72,13 @@ function plausibleYear(year: number): boolean {
  * over a line ("10.1038/ 322273a0"). Trailing punctuation and unmatched brackets are not part of it.
  */
 export function findDoi(text: string): { value: string; printed: string } | undefined {
-  const match = /(?:\bdoi\s*:?\s*(?:org\/)?|\bDOI:?\s+|https?:\/\/(?:dx\.)?doi\.org\/|\bdx\.doi\.org\/|(?<=\s|^))(10\.\d{4,9}\/\S+(?:\s+[\w.()/<>;:-]*\d[\w.()/<>;:-]*(?=[\s.,;]|$))?)/i.exec(text);
+  const match = /(?:\bdoi\s*:?\s*(?:org\/)?|\bDOI:?\s+|https?:\/\/(?:dx\.)?doi\.org\/|\bdx\.doi\.org\/|(?<=\s|^))(10\.\d{4,9}\/\S*(?:\s+[\w.()/<>;:-]*\d[\w.()/<>;:-]*(?=[\s.,;]|$))?)/i.exec(text);
   if (!match) return undefined;
   let value = match[1]!;
-  // A break after "/", "." or "-" splits a DOI; a space before a word is the end of one.
+  // A line break splits a DOI after "/", "." or "-", or before "(": "10.1016/0022-3956 (75)90026-6".
   const pieces = value.split(/\s+/);
-  value = /[/.\-_]$/.test(pieces[0]!) && pieces[1] ? pieces[0]! + pieces[1] : pieces[0]!;
+  value = pieces[1] && (/[/.\-_(]$/.test(pieces[0]!) || /^[(/.-]/.test(pieces[1])) ? pieces[0]! + pieces[1] : pieces[0]!;
+  if (/\/$/.test(value)) return undefined;
   value = value.replace(/[.,;:]+$/, '');
   while (/[)\]]$/.test(value) && count(value, /[([]/g) < count(value, /[)\]]/g)) value = value.slice(0, -1).replace(/[.,;:]+$/, '');
   return { value, printed: match[0] };
@@ -134,11 +135,10 @@ function isSurname(surname: string): boolean {
 
 /** "Alberta Health and Wellness. Continuing care …": an organisation named before the title. */
 function corporateAuthor(text: string): { authors: string[]; end: number } {
-  const sentence = /^([^.]{3,100}?)\.\s/.exec(text);
-  if (!sentence) return { authors: [], end: 0 };
-  const words = sentence[1]!.split(/\s+/);
-  const named = words.every((word) => /^[\p{Lu}\d(&]/u.test(word) || /^(?:of|and|for|the|de|du|des|et|in|on|la|le|del|für)$/.test(word));
-  return named && words.length <= 12 ? { authors: [sentence[1]!.trim()], end: sentence[0].length } : { authors: [], end: 0 };
+  // "HS1 Limited 2011 History …" (Harvard) or "Alberta Health and Wellness. Continuing care …".
+  const named = /^((?:[\p{Lu}\d][\p{L}\d&'’.-]*|of|and|for|the|de|du|des|et|in|on|la|le|del|für)(?:\s+(?:[\p{Lu}\d][\p{L}\d&'’.-]*|of|and|for|the|de|du|des|et|in|on|la|le|del|für)){0,11}?)(?:\.\s|\s+(?=\(?(?:1[6-9]|20)\d{2}[a-z]?\)?[.,]?\s))/u.exec(text);
+  if (!named || /(?:1[6-9]|20)\d{2}/.test(named[1]!) || named[1]!.length < 3) return { authors: [], end: 0 };
+  return { authors: [named[1]!.trim().replace(/\.$/, '')], end: named[0].length };
 }
 
 /** The title: quoted (IEEE), or the first sentence. */
@@ -161,7 +161,9 @@ function sentenceEnd(text: string): number {
 }
 
 /** "Age Ageing. 2012;41:429–40", "Energy 165, 617–637 (2018)", "Chinese Medical Journal, vol. 122, pp. 1486–1491". */
-function venueOf(after: string): { journal: string; volume?: string; pages?: string } {
+function venueOf(text: string): { journal: string; volume?: string; pages?: string } {
+  const after = text.split(ACCESS_DATE)[0]!;
+  if (/^(?:available|retrieved|accessed|online|https?:|www\.|url)\b/i.test(after)) return { journal: '' };
   const numeric = /(?:,?\s*(?:vol\.?|volume)\s*)?\(?\b(?:(?:1[6-9]|20)\d{2}[a-z]?\)?[;,.:]?\s*)?(\d+[A-Za-z]?)(?:\s*\(([\w\s–-]+)\))?\s*[:,]\s*(?:pp?\.\s*)?([A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)/;
   const match = numeric.exec(after);
   const journalEnd = firstNumberOrYear(after);
@@ -174,10 +176,15 @@ function firstNumberOrYear(text: string): number {
   return match ? match.index : text.length;
 }
 
+/** Where a web page's access date or a licence line starts: no year or venue after it is the entry's. */
+const ACCESS_DATE = /\b(?:accessed|retrieved|cited|viewed|last (?:accessed|updated))\b|©|\(c\) \d{4}/i;
+
 /** The last year that is not part of a range ("1990–2010") or an identifier. */
 function lastYear(text: string): number | undefined {
   let found: number | undefined;
-  for (const match of text.matchAll(/(?<![\d–-])((?:1[6-9]|20)\d{2})[a-z]?(?![\d–-]|\/)/g)) {
+  // A web page's access date is not its year: cut "Accessed …", "[cited …]", "Retrieved …".
+  const published = text.split(ACCESS_DATE)[0]!;
+  for (const match of published.matchAll(/(?<![\d–-])((?:1[6-9]|20)\d{2})[a-z]?(?![\d–-]|\/)/g)) {
     const year = Number(match[1]);
     if (plausibleYear(year)) found = year;
   }

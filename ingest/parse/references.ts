@@ -70,14 +70,17 @@ function numberedEntries(lines: Line[]): ReferenceEntry[] | undefined {
 function layoutStarts(lines: Line[]): boolean[] | undefined {
   const laid = lines.map((line) => line.layout);
   if (laid.some((layout) => layout === undefined) || laid.length < 3) return undefined;
-  const indents = laid.map((layout) => layout!.indent);
-  const left = percentile(indents, 0.1);
-  const atLeft = indents.filter((indent) => indent < left + 0.4).length;
-  const setIn = indents.filter((indent) => indent >= left + 0.5 && indent < left + 5).length;
+  // Indents relative to each column's own left edge: columns and pages set margins differently.
+  const byColumn = new Map<string, number[]>();
+  for (const layout of laid) byColumn.set(layout!.column, [...(byColumn.get(layout!.column) ?? []), layout!.indent]);
+  const leftOf = new Map([...byColumn].map(([column, indents]) => [column, percentile(indents, 0.1)]));
+  const indents = laid.map((layout) => layout!.indent - leftOf.get(layout!.column)!);
+  const atLeft = indents.filter((indent) => indent < 0.4).length;
+  const setIn = indents.filter((indent) => indent >= 0.5 && indent < 5).length;
   if (setIn >= 0.2 * lines.length && atLeft >= 0.15 * lines.length) {
     // Hanging indents are the rule in author–year lists; first-line indents start fewer lines.
-    const hanging = atLeft <= setIn * 1.2 || indents.some((indent, i) => i > 0 && indent >= left + 0.5 && indents[i - 1]! >= left + 0.5);
-    return indents.map((indent, i) => i === 0 || (hanging ? indent < left + 0.4 : indent >= left + 0.5));
+    const hanging = atLeft <= setIn * 1.2 || indents.some((indent, i) => i > 0 && indent >= 0.5 && indents[i - 1]! >= 0.5);
+    return indents.map((indent, i) => i === 0 || (hanging ? indent < 0.4 : indent >= 0.5));
   }
   const gaps = laid.map((layout) => layout!.gap);
   if (gaps.filter((gap) => Number.isFinite(gap) && gap > 1.3).length >= 0.15 * lines.length) {

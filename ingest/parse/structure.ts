@@ -15,7 +15,7 @@ export interface TableRow {
 }
 
 export type Element =
-  | { kind: 'paragraph'; text: string; span: Span; sectionPath: string[]; front: boolean }
+  | { kind: 'paragraph'; text: string; span: Span; sectionPath: string[]; front: boolean; byline?: boolean }
   | { kind: 'table'; label: string; caption: string; header: string[]; rows: TableRow[]; span: Span; sectionPath: string[] }
   | { kind: 'figure'; label: string; caption: string; span: Span; sectionPath: string[] };
 
@@ -40,7 +40,7 @@ export interface Structure {
 type Item =
   | { kind: 'heading'; text: string; level: number; span: Span; runIn?: boolean }
   | { kind: 'title'; text: string; span: Span }
-  | { kind: 'paragraph'; text: string; span: Span; lines: number }
+  | { kind: 'paragraph'; text: string; span: Span; lines: number; byline?: boolean }
   | { kind: 'table-caption'; label: string; caption: string; continued: boolean; span: Span }
   | { kind: 'table-rows'; rows: TableRow[]; span: Span }
   | { kind: 'figure'; label: string; caption: string; span: Span }
@@ -196,6 +196,13 @@ function promoteUnnumberedHeadings(items: Item[]): void {
 
 const SUPERSCRIPT = /[\u00b9\u00b2\u00b3\u2070-\u2079]|\^\{|[@\u2709]/;
 
+/** Running prose of several sentences, not an address, a licence or a biography box. */
+function looksLikeAbstract(text: string): boolean {
+  if (text.length < 300 || isFrontMatterLike(text)) return false;
+  if (/©|licen[cs]e[ed]?\b|creative commons|https?:|doi:|correspond|\b(?:department|university|institute|faculty) of\b|\b(?:received|accepted|published)\b|\bPh\.?D\b/i.test(text)) return false;
+  return (text.match(/[.!?](?=\s+\p{Lu})/gu)?.length ?? 0) >= 2;
+}
+
 function isFrontMatterLike(text: string): boolean {
   return SUPERSCRIPT.test(text) || /^[A-Z][A-Z ]+$/.test(text.trim());
 }
@@ -211,6 +218,8 @@ function findTitle(items: Item[], source: SourceText, fallbackTitle: string): { 
   if (typeset >= 0) {
     const title = (items[typeset] as { text: string }).text;
     items[typeset] = { kind: 'skip' };
+    const byline = items.findIndex((item, i) => i > typeset && item.kind === 'paragraph');
+    if (byline >= 0) items[byline] = { ...(items[byline] as Extract<Item, { kind: 'paragraph' }>), byline: true };
     return { title, frontEnd: firstBodyHeading(items, typeset) };
   }
   const firstHeading = items.findIndex((item) => item.kind === 'heading' && /^\d/.test(item.text));
@@ -344,9 +353,9 @@ function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoi
       const text = label ? `${label}: ${item.text}` : item.text;
       const span = pendingLabel ? { start: pendingLabel.span.start, end: item.span.end } : item.span;
       // The abstract is content: answerable like the body, unlike the rest of the front matter.
-      const abstract = inAbstract || (!label && item.lines === 1 && item.text.length >= 300 && !isFrontMatterLike(item.text));
+      const abstract = inAbstract || (!label && item.lines === 1 && looksLikeAbstract(item.text));
       pendingLabel = undefined;
-      elements.push({ kind: 'paragraph', text, span, sectionPath: [abstract ? 'Abstract' : 'Front matter'], front: !abstract });
+      elements.push({ kind: 'paragraph', text, span, sectionPath: [abstract ? 'Abstract' : 'Front matter'], front: !abstract, ...(item.byline ? { byline: true } : {}) });
       continue;
     }
     const continues =

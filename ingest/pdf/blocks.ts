@@ -17,6 +17,8 @@ export interface LayoutLine {
   cellX: number[];
   cellX1: number[];
   page: number;
+  /** Which column of which page the line was read in ("3:306"). */
+  column: string;
   /** Left edge relative to the column's usual left margin, in ems. */
   indent: number;
   /** Space above the line in line spacings (Infinity at the top of a column). */
@@ -82,6 +84,7 @@ function toLayoutLine(line: Line, previous: Line | undefined, context: Context):
     cellX: line.segments.map((segment) => segment.x0),
     cellX1: line.segments.map((segment) => segment.x1),
     page: line.page,
+    column: marginKey(line),
     indent: (line.x0 - margin.left) / line.size,
     gap: sameColumn ? (line.y - previous.y) / spacing : Infinity,
     size: line.size,
@@ -364,10 +367,13 @@ function markReferences(blocks: LayoutBlock[]): LayoutBlock[] {
     }
     // A heading ends the list when it is one: the rank of "References", or back matter by name.
     // (Bold entry titles set like the heading do not count.)
-    const heading = block.kind === 'heading' && !block.runIn && (block.size >= 1.05 * region.headingSize || BACK_MATTER.test(text) || AFTER_REFERENCES.test(text));
+    const label = block.kind === 'paragraph' ? (block.runIn ?? /^([^:]{3,40}):/.exec(text)?.[1]) : undefined;
+    const heading =
+      (block.kind === 'heading' && !block.runIn && (block.size >= 1.05 * region.headingSize || BACK_MATTER.test(text) || AFTER_REFERENCES.test(text))) ||
+      (label !== undefined && BACK_MATTER.test(label.replace(/[.:]$/, '')));
     if (heading || !sameSize || block.kind === 'title' || block.kind === 'table') {
       region.open = false;
-      if (heading && !BACK_MATTER.test(text)) region = undefined;
+      if (heading && !BACK_MATTER.test(label ?? text)) region = undefined;
       return block;
     }
     region.size ||= block.size;
