@@ -35,7 +35,8 @@ export type LayoutBlock =
 /** Sections that follow a reference list in manuscripts: the figure legends, the tables. */
 const AFTER_REFERENCES = /^(?:figures?|tables?|figure (?:legends|captions)|legends?|tables? and figures?)\b/i;
 
-const CAPTION = /^(?:Table|TABLE|Fig\.?|FIG\.?|Figure|FIGURE|Supplementary (?:Table|Figure))\s*(?:S?\d+|[IVX]+)\b/;
+/** "Table 2.", "Figure 1:", "Fig. 3 Survival …" start captions; "Figure 1 depicts …" is a sentence. */
+const CAPTION = /^(?:Table|TABLE|Fig\.?|FIG\.?|Figure|FIGURE|Supplementary (?:Table|Figure))\s*(?:[A-Z]?S?\d+[a-z]?|[IVX]+)(?:\s*[.:|–—]|\s+(?:\(continued\)|\p{Lu}|\()|\s*$)/u;
 
 interface Context {
   typography: Typography;
@@ -124,7 +125,9 @@ function groupLines(lines: Line[], laid: LayoutLine[], context: Context): Group[
 }
 
 function startsBlock(previous: Line, line: Line, previousLaid: LayoutLine, laid: LayoutLine, group: Group, context: Context): boolean {
-  if (!Number.isFinite(laid.gap) || laid.gap > 1.45 || laid.gap < 0.5) return true;
+  // Table rows are often spaced wider than text lines; rows of cells stay together.
+  const rows = previousLaid.cells.length > 1 && laid.cells.length > 1 && Number.isFinite(laid.gap) && laid.gap > 0.5 && laid.gap < 3;
+  if (!rows && (!Number.isFinite(laid.gap) || laid.gap > 1.45 || laid.gap < 0.5)) return true;
   const { typography } = context;
   if (styleOf(previous, typography) !== styleOf(line, typography)) {
     // A word in italics or bold inside running text does not end the paragraph.
@@ -239,7 +242,7 @@ function splitRunIns(blocks: LayoutBlock[]): LayoutBlock[] {
  * It may wrap onto the paragraph's second line.
  */
 function runInHeading(lines: Line[], context: Context): string | undefined {
-  const runs = lines.slice(0, 2).flatMap((line, i) => line.segments[0]!.runs.filter((run) => run.script === 'base').map((run) => ({ ...run, line: i })));
+  const runs = lines.slice(0, 2).flatMap((line, i) => line.segments.flatMap((segment) => segment.runs).filter((run) => run.script === 'base').map((run) => ({ ...run, line: i })));
   const lead = runs[0];
   const main = [...runs].sort((a, b) => b.text.length - a.text.length)[0];
   if (!lead || lead.font === context.typography.bodyFont.get(lines[0]!.page) || lead.font === main?.font || runs.length < 2) return undefined;
@@ -291,13 +294,7 @@ function assignLevels(blocks: LayoutBlock[], title: number): LayoutBlock[] {
   const titleSize = title >= 0 ? blocks[title]!.size : Infinity;
   // A supplement's repeated title or a one-off pull quote does not define a level.
   const body = headings.filter((heading) => !FRONT_LABEL.test(heading.lines[0]!.text) && !BACK_MATTER.test(heading.lines[0]!.text) && heading.size < 0.95 * titleSize);
-  const uses = new Map<string, number>();
-  for (const heading of body) uses.set(rankKey(heading), (uses.get(rankKey(heading)) ?? 0) + 1);
-  // Equal sizes and case: the style met first is the higher level (sections before subsections).
-  const order = [...uses.keys()];
-  const compare = (a: string, b: string) => compareStyles(a, b) || order.indexOf(a) - order.indexOf(b);
-  const ranked = order.filter((style) => uses.get(style)! >= 2).sort(compare);
-  const styleRank = (style: string) => 1 + ranked.filter((other) => compare(other, style) < 0).length;
+  const styleRank = rankStyles(blocks, body);
   const numberedLevel = new Map<string, number>();
   for (const heading of headings) {
     const depth = numberingDepth(heading.lines[0]!.text);
@@ -307,6 +304,40 @@ function assignLevels(blocks: LayoutBlock[], title: number): LayoutBlock[] {
     heading.level = numberingDepth(heading.lines[0]!.text) ?? numberedLevel.get(rankKey(heading)) ?? styleRank(rankKey(heading));
   }
   return blocks;
+}
+
+/**
+ * A level per heading style. Larger sizes rank higher, capitals above mixed case. Styles of
+ * the same size and case in different fonts (bold, italic) are a level apart — the one met
+ * later below — unless the two fonts are used side by side at several sizes (a journal that
+ * sets some sections in italic at every level); a heading set directly under another settles
+ * it. A style used once does not make a level of its own.
+ */
+function rankStyles(blocks: LayoutBlock[], body: Extract<LayoutBlock, { kind: 'heading' }>[]): (style: string) => number {
+  const uses = new Map<string, number>();
+  for (const heading of body) uses.set(rankKey(heading), (uses.get(rankKey(heading)) ?? 0) + 1);
+  const styles = [...uses.keys()];
+  const fontOf = (style: string) => style.split('|').pop()!;
+  const sizesOf = new Map<string, Set<string>>();
+  for (const style of styles) sizesOf.set(fontOf(style), new Set([...(sizesOf.get(fontOf(style)) ?? []), style.split('|')[0]!]));
+  const inBody = new Set<LayoutBlock>(body);
+  const stacked = new Set<string>();
+  blocks.forEach((block, i) => {
+    const next = blocks[i + 1];
+    if (block.kind === 'heading' && next?.kind === 'heading' && inBody.has(block) && inBody.has(next)) stacked.add(`${rankKey(block)}>${rankKey(next)}`);
+  });
+  const depth = new Map(styles.map((style) => [style, 0]));
+  styles.forEach((lower, i) => {
+    for (const upper of styles.slice(0, i)) {
+      if (compareStyles(upper, lower) !== 0 || fontOf(upper) === fontOf(lower)) continue;
+      const parallel = (sizesOf.get(fontOf(upper))?.size ?? 0) >= 2 && (sizesOf.get(fontOf(lower))?.size ?? 0) >= 2;
+      if (stacked.has(`${upper}>${lower}`) || !parallel) depth.set(lower, Math.max(depth.get(lower)!, depth.get(upper)! + 1));
+    }
+  });
+  const group = (style: string) => `${style.split('|').slice(0, 2).join('|')}|${depth.get(style) ?? 0}`;
+  const groups = [...new Set(styles.filter((style) => uses.get(style)! >= 2).map(group))];
+  const compareGroups = (a: string, b: string) => compareStyles(a, b) || Number(a.split('|')[2]) - Number(b.split('|')[2]);
+  return (style) => 1 + groups.filter((other) => compareGroups(other, group(style)) < 0).length;
 }
 
 /**
