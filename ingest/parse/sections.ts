@@ -15,3 +15,7 @@ export const BACK_MATTER =
 
 /** The reference list's heading. */
 export const REFERENCES_HEADING = /^#*\s*(?:references?(?: and notes?)?|bibliography|literature cited|works cited|cited literature)\s*:?$/i;
+
+/** The labels of a structured abstract (ICMJE, CONSORT and BMC conventions). */
+export const ABSTRACT_LABEL =
+  /^(?:background|objectives?|aims?|purpose|context|introduction|methods?(?:\/design)?|(?:study )?design|setting|participants|patients|interventions?|main outcome measures?|measurements|results|findings|conclusions?|interpretation|implications|discussion|trial registration|registration|funding|significance|limitations)$/i;

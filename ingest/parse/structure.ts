@@ -7,7 +7,7 @@ import { repairExtractedText, squash, stripMarkdownInline } from '../../lib/text
 import type { Span } from '../../lib/types.ts';
 import type { SourceText } from '../load.ts';
 import { blocksOf, type Line, type RawBlock } from './blocks.ts';
-import { BACK_MATTER, FRONT_LABEL, REFERENCES_HEADING } from './sections.ts';
+import { ABSTRACT_LABEL, BACK_MATTER, FRONT_LABEL, REFERENCES_HEADING } from './sections.ts';
 
 export interface TableRow {
   cells: string[];
@@ -270,7 +270,9 @@ function plausibleTitle(title: string): boolean {
 function firstBodyHeading(items: Item[], after: number): number {
   for (let i = after + 1; i < items.length; i++) {
     const item = items[i]!;
-    if (item.kind === 'heading' && !item.runIn && !FRONT_LABEL.test(item.text)) return i;
+    if (item.kind !== 'heading' || FRONT_LABEL.test(item.text)) continue;
+    // A run-in heading starts the body unless it labels a structured abstract.
+    if (!item.runIn || (!ABSTRACT_LABEL.test(item.text) && !items.slice(after, i).some((other) => other.kind === 'heading' && /^(?:abstract|summary)$/i.test(other.text)))) return i;
   }
   return after + 1;
 }
@@ -285,6 +287,8 @@ function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoi
   const elements: Element[] = [];
   const headings: Heading[] = [];
   let inAbstract = false;
+  /** The level of the last heading set on its own line (run-in headings count from it). */
+  let blockLevel = 0;
   const path: { level: number; text: string }[] = [];
   const tables = new Map<string, Extract<Element, { kind: 'table' }>>();
   let currentTable: Extract<Element, { kind: 'table' }> | undefined;
@@ -309,13 +313,14 @@ function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoi
     }
     if (item.kind === 'heading') {
       // A run-in heading without a number sits one level below the heading it follows.
-      const runInLevel = path.length > 0 ? path[path.length - 1]!.level + 1 : 1;
+      const runInLevel = blockLevel + Math.max(1, item.level);
       // Back matter (funding, contributions, notes) hangs off the top level, outside the body.
       const back = BACK_MATTER.test(item.text);
       const level = back ? 1 : item.runIn && headingLevel(item.text) === undefined ? runInLevel : item.level;
       while (path.length > 0 && path[path.length - 1]!.level >= level) path.pop();
       path.push({ level, text: /^[A-Z]+$/.test(item.text) ? titleCase(item.text) : item.text });
       if (!back) headings.push({ text: item.text, level });
+      if (!item.runIn) blockLevel = level;
       openParagraph = undefined;
       continue;
     }

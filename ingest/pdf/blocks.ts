@@ -27,7 +27,7 @@ export interface LayoutLine {
 }
 
 export type LayoutBlock =
-  | { kind: 'paragraph'; lines: LayoutLine[]; size: number; runIn?: string }
+  | { kind: 'paragraph'; lines: LayoutLine[]; size: number; runIn?: string; runInFont?: string }
   | { kind: 'caption' | 'references' | 'title'; lines: LayoutLine[]; size: number }
   | { kind: 'heading'; level: number; runIn: boolean; lines: LayoutLine[]; size: number; style: string }
   | { kind: 'table'; lines: LayoutLine[]; size: number };
@@ -52,7 +52,7 @@ export function layoutBlocks(lines: Line[], typography: Typography): LayoutBlock
   const title = titleBlock(blocks, typography.bodySize);
   if (title >= 0) blocks[title] = { kind: 'title', lines: blocks[title]!.lines, size: blocks[title]!.size };
   const typed = splitRunIns(markReferences(blocks));
-  return assignLevels(typed, typed.findIndex((block) => block.kind === 'title'));
+  return assignLevels(typed, typed.findIndex((block) => block.kind === 'title'), typography.bodySize);
 }
 
 const marginKey = (line: Line) => `${line.page}:${Math.round(line.columnX0)}`;
@@ -101,7 +101,9 @@ function styleOf(line: Line, typography: Typography): string {
   const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
   const [main, count] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
   // One font for (nearly) the whole line, and not the body's: a symbol in another font does not count.
-  const font = count >= 0.85 * total && main !== typography.bodyFont.get(line.page) ? main : 'body';
+  // Display text (titles) mixes fonts within a line (a gene name in italics): its main font counts.
+  const share = line.size > 1.15 * typography.bodySize ? 0.5 : 0.85;
+  const font = count >= share * total && main !== typography.bodyFont.get(line.page) ? main : 'body';
   return `${line.size.toFixed(1)}|${font}`;
 }
 
@@ -159,7 +161,7 @@ function classifyAll(groups: Group[], context: Context): LayoutBlock[] {
       return [{ kind: 'heading', level: 0, runIn: false, lines: group.laid, size, style: styleOf(group.lines[0]!, context.typography) }];
     }
     const runIn = runInHeading(group.lines, context);
-    return [{ kind: 'paragraph', lines: group.laid, size, ...(runIn ? { runIn } : {}) }];
+    return [{ kind: 'paragraph', lines: group.laid, size, ...(runIn ? { runIn: runIn.text, runInFont: runIn.font } : {}) }];
   });
 }
 
@@ -229,9 +231,9 @@ function singleFont(group: Group, dominant = false): string | undefined {
 function splitRunIns(blocks: LayoutBlock[]): LayoutBlock[] {
   return blocks.flatMap((block): LayoutBlock[] => {
     if (block.kind !== 'paragraph' || !block.runIn) return [block];
-    const { runIn, size } = block;
+    const { runIn, runInFont, size } = block;
     const first = block.lines[0]!;
-    const heading: LayoutBlock = { kind: 'heading', level: 0, runIn: true, lines: [{ ...first, text: runIn.replace(/[.:]\s*$/, ''), cells: [runIn] }], size, style: `run-in|${size.toFixed(1)}` };
+    const heading: LayoutBlock = { kind: 'heading', level: 0, runIn: true, lines: [{ ...first, text: runIn.replace(/[.:]\s*$/, ''), cells: [runIn] }], size, style: `run-in|${size.toFixed(1)}|${runInFont ?? ''}` };
     const paragraphLines = afterRunIn(block.lines, runIn);
     return paragraphLines.length > 0 ? [heading, { kind: 'paragraph', lines: paragraphLines, size }] : [heading];
   });
@@ -241,7 +243,7 @@ function splitRunIns(blocks: LayoutBlock[]): LayoutBlock[] {
  * "Dataset description." set in bold at the start of a paragraph: the run-in heading's text.
  * It may wrap onto the paragraph's second line.
  */
-function runInHeading(lines: Line[], context: Context): string | undefined {
+function runInHeading(lines: Line[], context: Context): { text: string; font: string } | undefined {
   const runs = lines.slice(0, 2).flatMap((line, i) => line.segments.flatMap((segment) => segment.runs).filter((run) => run.script === 'base').map((run) => ({ ...run, line: i })));
   const lead = runs[0];
   const main = [...runs].sort((a, b) => b.text.length - a.text.length)[0];
@@ -254,7 +256,9 @@ function runInHeading(lines: Line[], context: Context): string | undefined {
   }
   const trimmed = text.replace(/\s+/g, ' ').trim();
   if (trimmed.length < 3 || trimmed.length > 120 || !/^[\p{Lu}\d]/u.test(trimmed) || !/[.:]$/.test(trimmed)) return undefined;
-  return CAPTION.test(trimmed) ? undefined : trimmed;
+  // A phrase, not an address or a list: few words, at most one comma.
+  if (trimmed.split(/\s+/).length > 14 || (trimmed.match(/,/g)?.length ?? 0) > 1) return undefined;
+  return CAPTION.test(trimmed) ? undefined : { text: trimmed, font: lead.font };
 }
 
 /** The lines after a run-in heading's text is taken off the start (it may span two lines). */
@@ -286,7 +290,7 @@ function afterRunIn(lines: LayoutLine[], runIn: string): LayoutLine[] {
  * are ranked over the body's headings only: a journal banner or an "Abstract" label set large
  * above the title says nothing about the sections. Headings above the title are front matter.
  */
-function assignLevels(blocks: LayoutBlock[], title: number): LayoutBlock[] {
+function assignLevels(blocks: LayoutBlock[], title: number, bodySize: number): LayoutBlock[] {
   blocks.forEach((block, i) => {
     if (block.kind === 'heading' && i < title) blocks[i] = { kind: 'paragraph', lines: block.lines, size: block.size };
   });
@@ -300,8 +304,15 @@ function assignLevels(blocks: LayoutBlock[], title: number): LayoutBlock[] {
     const depth = numberingDepth(heading.lines[0]!.text);
     if (depth) numberedLevel.set(rankKey(heading), Math.min(numberedLevel.get(rankKey(heading)) ?? 9, depth));
   }
+  // Run-in headings sit below the heading they follow; their level is counted from there.
+  // In order of first use, styles used more than once first (a one-off label on the title page ranks last).
+  const runIns = headings.filter((heading) => heading.runIn && Math.abs(heading.size - bodySize) <= 0.08 * bodySize);
+  const used = (style: string) => runIns.filter((heading) => heading.style === style).length;
+  const firstUse = [...new Set(runIns.map((heading) => heading.style))];
+  const runInStyles = [...firstUse.filter((style) => used(style) >= 2), ...firstUse.filter((style) => used(style) < 2)];
   for (const heading of headings) {
-    heading.level = numberingDepth(heading.lines[0]!.text) ?? numberedLevel.get(rankKey(heading)) ?? styleRank(rankKey(heading));
+    const numbered = numberingDepth(heading.lines[0]!.text) ?? numberedLevel.get(rankKey(heading));
+    heading.level = numbered ?? (heading.runIn ? (runInStyles.indexOf(heading.style) + 1 || runInStyles.length + 1) : styleRank(rankKey(heading)));
   }
   return blocks;
 }

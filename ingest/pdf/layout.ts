@@ -46,7 +46,9 @@ export function withoutFurniture(pages: { segments: Segment[]; height: number }[
       const key = furnitureKey(segment);
       if (key && (counts.get(key)?.size ?? 0) >= minimum && pages.length > 1) return false;
       const atEdge = segment.y < EDGE_SHARE * page.height || segment.y > (1 - EDGE_SHARE) * page.height;
-      return !(atEdge && isPageNumber(segmentText(segment)));
+      // Below the last two per cent of the page there is no text, only printers' stamps.
+      const offPage = segment.y > 0.98 * page.height;
+      return !offPage && !(atEdge && isPageNumber(segmentText(segment)));
     }),
   );
 }
