@@ -116,14 +116,43 @@ interface Group {
 function groupLines(lines: Line[], laid: LayoutLine[], context: Context): Group[] {
   const groups: Group[] = [];
   lines.forEach((line, i) => {
-    const current = groups[groups.length - 1];
-    if (!current || startsBlock(lines[i - 1]!, line, laid[i - 1]!, laid[i]!, current, context)) groups.push({ lines: [line], laid: [laid[i]!] });
-    else {
-      current.lines.push(line);
-      current.laid.push(laid[i]!);
+    const group = continuedGroup(groups, line, laid[i]!, context);
+    if (group) {
+      group.lines.push(line);
+      group.laid.push({ ...laid[i]!, gap: gapBetween(group.lines[group.lines.length - 2]!, line, context) });
+    } else {
+      groups.push({ lines: [line], laid: [laid[i]!] });
     }
   });
   return groups;
+}
+
+/**
+ * The group a line continues: the one just before it, or — where two blocks interleave line
+ * by line (a title beside a journal box) — a recent one on the same page and column that the
+ * line overlaps horizontally.
+ */
+function continuedGroup(groups: Group[], line: Line, laid: LayoutLine, context: Context): Group | undefined {
+  for (let back = 1; back <= 3 && back <= groups.length; back++) {
+    const group = groups[groups.length - back]!;
+    const previous = group.lines[group.lines.length - 1]!;
+    if (back > 1 && (previous.page !== line.page || previous.columnX0 !== line.columnX0 || previous.x1 < line.x0 || line.x1 < previous.x0)) continue;
+    const relative = { ...laid, gap: gapBetween(previous, line, context) };
+    if (!startsBlock(previous, line, group.laid[group.laid.length - 1]!, relative, group, context)) return group;
+    if (back === 1 && Number.isFinite(laid.gap) && laid.gap > 0.5 && laid.gap < 1.45 && overlaps(previous, line)) return undefined;
+  }
+  return undefined;
+}
+
+function overlaps(a: Line, b: Line): boolean {
+  return a.x0 < b.x1 && b.x0 < a.x1;
+}
+
+/** Baseline distance in line spacings, Infinity across pages and columns. */
+function gapBetween(previous: Line, line: Line, context: Context): number {
+  if (previous.page !== line.page || previous.columnX0 !== line.columnX0 || line.y <= previous.y) return Infinity;
+  const spacing = context.typography.leading * (Math.max(line.size, previous.size) / context.typography.bodySize);
+  return (line.y - previous.y) / spacing;
 }
 
 function startsBlock(previous: Line, line: Line, previousLaid: LayoutLine, laid: LayoutLine, group: Group, context: Context): boolean {
