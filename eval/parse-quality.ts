@@ -58,7 +58,8 @@ export function scorePaper(name: string, paper: Paper, truth: Truth, furniture: 
   const matched = multisetIntersection(got, expected);
   const precision = got.length === 0 ? 0 : matched / got.length;
   const recall = expected.length === 0 ? 1 : matched / expected.length;
-  const tables = new Set(paper.chunks.filter((chunk) => chunk.kind === 'table-row' && chunk.table).map((chunk) => chunk.table!.label));
+  // Numbered tables, with rows or (when the layout hid them) by their caption alone.
+  const tables = new Set(paper.chunks.filter((chunk) => chunk.table && /\d/.test(chunk.table.label)).map((chunk) => chunk.table!.label));
   const body = paper.chunks.filter((chunk) => chunk.kind === 'paragraph' && chunk.section !== 'Front matter');
   const passages = paper.chunks.filter((chunk) => chunk.kind !== 'reference');
   return {

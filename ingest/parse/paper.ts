@@ -65,6 +65,8 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
       add('figure-caption', `${element.label}. ${element.caption}`.trim(), element.span, element.sectionPath);
     } else {
       const sectionPath = [...element.sectionPath, `${element.label}${element.caption ? ` ${element.caption}` : ''}`];
+      // A table whose rows the layout could not read still has its caption to find.
+      if (element.rows.length === 0) add('figure-caption', `${element.label}. ${element.caption}`.trim(), element.span, element.sectionPath, { table: { label: element.label, caption: element.caption, header: element.header, cells: [] } });
       for (const row of element.rows) {
         const table: TableCells = { label: element.label, caption: element.caption, header: element.header, cells: row.cells };
         add('table-row', tableRowText(table), row.span, sectionPath, { refs: linkTableRow(row.cells, structure.elements, references, resolver), table });

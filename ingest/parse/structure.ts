@@ -53,11 +53,11 @@ const FIGURE_CAPTION = /^(?:FIGURE|Figure|FIG\.?|Fig\.?)\s*([A-Z]?\d+)(?:\s*[.:|
 export function parseStructure(source: SourceText, fallbackTitle: string): Structure {
   const blocks = blocksOf(source);
   const { bodyBlocks, referenceLines } = splitReferences(blocks);
-  const items = completeFigureCaptions(bodyBlocks.flatMap(classify));
+  const items = captionsBeforeRows(completeFigureCaptions(bodyBlocks.flatMap(classify)));
   // Typography already told PDFs' headings from their text; plain text needs the guess.
   if (!source.blocks) promoteUnnumberedHeadings(items);
   const { title, frontEnd } = findTitle(items, source, fallbackTitle);
-  const { elements, rejoined, headings } = assemble(items, frontEnd);
+  const { elements, rejoined, headings } = assemble(items, frontEnd, source.blocks !== undefined);
   return { title, elements, headings, referenceLines, rejoined };
 }
 
@@ -140,6 +140,28 @@ function headingLevel(text: string): number | undefined {
   if (/[.,;:]$/.test(title) || !/^[A-Z\u0370-\u03ff]/.test(title)) return undefined;
   if (title.split(/\s+/).length > 14) return undefined;
   return match[1]!.split('.').length;
+}
+
+/**
+ * A table caption that reading order puts after its rows (a table set at the top of a column,
+ * its caption in the other) moves to just before them: rows with no caption of their own and
+ * a caption with no rows after it, at most three items apart.
+ */
+function captionsBeforeRows(items: Item[]): Item[] {
+  const out = [...items];
+  for (let i = 0; i < out.length; i++) {
+    if (out[i]!.kind !== 'table-rows' || (previousContent(out, i - 1)?.kind === 'table-caption')) continue;
+    for (let j = i + 1; j < Math.min(out.length, i + 4); j++) {
+      const caption = out[j]!;
+      if (caption.kind !== 'table-caption') continue;
+      if (nextContent(out, j + 1)?.kind === 'table-rows') break;
+      out.splice(j, 1);
+      out.splice(i, 0, caption);
+      i++;
+      break;
+    }
+  }
+  return out;
 }
 
 /** "FIGURE 5" alone on its line takes the short block after it as its caption. */
@@ -283,7 +305,7 @@ function firstBodyHeading(items: Item[], after: number): number {
  * paragraph that stops mid-sentence continues in the next paragraph of the same section, even
  * with figures or tables between them.
  */
-function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoined: number; headings: Heading[] } {
+function assemble(items: Item[], frontEnd: number, fromLayout: boolean): { elements: Element[]; rejoined: number; headings: Heading[] } {
   const elements: Element[] = [];
   const headings: Heading[] = [];
   let inAbstract = false;
@@ -340,6 +362,14 @@ function assemble(items: Item[], frontEnd: number): { elements: Element[]; rejoi
       continue;
     }
     if (item.kind === 'table-rows') {
+      // In a PDF, rows without a caption continue the table just before (past a note or a
+      // header line), or are aligned text (equations, figure labels): paragraphs then.
+      const recent = [...elements.slice(-6)].reverse().find((element): element is Extract<Element, { kind: 'table' }> => element.kind === 'table');
+      if (!currentTable && fromLayout && recent) currentTable = recent;
+      if (!currentTable && fromLayout) {
+        for (const row of item.rows) elements.push({ kind: 'paragraph', text: row.cells.filter(Boolean).join(' '), span: row.span, sectionPath: sectionPath(), front: false });
+        continue;
+      }
       if (!currentTable) {
         currentTable = { kind: 'table', label: `Table ${tables.size + 1}`, caption: '', header: [], rows: [], span: item.span, sectionPath: sectionPath() };
         tables.set(currentTable.label, currentTable);

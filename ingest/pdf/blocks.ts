@@ -6,6 +6,7 @@
  */
 import type { Line } from './layout.ts';
 import { BACK_MATTER, FRONT_LABEL, REFERENCES_HEADING } from '../parse/sections.ts';
+import { segmentText } from './lines.ts';
 import { lineCells } from './render.ts';
 import { isBodySize, type Typography } from './typography.ts';
 
@@ -44,7 +45,8 @@ interface Context {
 }
 
 /** Typed blocks from a document's lines in reading order. */
-export function layoutBlocks(lines: Line[], typography: Typography): LayoutBlock[] {
+export function layoutBlocks(input: Line[], typography: Typography): LayoutBlock[] {
+  const lines = input.map(joinCaptionLabel);
   const context: Context = { typography, margins: columnMargins(lines, typography) };
   const laid = lines.map((line, i) => toLayoutLine(line, lines[i - 1], context));
   const groups = groupLines(lines, laid, context);
@@ -53,6 +55,14 @@ export function layoutBlocks(lines: Line[], typography: Typography): LayoutBlock
   if (title >= 0) blocks[title] = { kind: 'title', lines: blocks[title]!.lines, size: blocks[title]!.size };
   const typed = splitRunIns(markReferences(blocks));
   return assignLevels(typed, typed.findIndex((block) => block.kind === 'title'), typography.bodySize);
+}
+
+/** "Table 1    A summary of …": a caption label set apart from its text is not a table cell. */
+function joinCaptionLabel(line: Line): Line {
+  const [label, text, ...rest] = line.segments;
+  if (!label || !text || !/^(?:Table|TABLE|Fig\.?|Figure|FIGURE)\s*[A-Z]?\d+[a-z]?[.:|]?$/.test(segmentText(label))) return line;
+  const space = { ...text.runs[0]!, text: ' ' };
+  return { ...line, segments: [{ ...label, x1: text.x1, runs: [...label.runs, space, ...text.runs] }, ...rest] };
 }
 
 const marginKey = (line: Line) => `${line.page}:${Math.round(line.columnX0)}`;

@@ -44,7 +44,10 @@ export function withoutFurniture(pages: { segments: Segment[]; height: number }[
   return pages.map((page) =>
     page.segments.filter((segment) => {
       const key = furnitureKey(segment);
-      if (key && (counts.get(key)?.size ?? 0) >= minimum && pages.length > 1) return false;
+      const repeats = key ? (counts.get(key)?.size ?? 0) : 0;
+      // Running heads live at the page edges; elsewhere only text on most pages (a stamp) is furniture.
+      const margin = segment.y < 0.12 * page.height || segment.y > 0.88 * page.height;
+      if (pages.length > 1 && repeats >= minimum && (margin || repeats >= 0.6 * pages.length)) return false;
       const atEdge = segment.y < EDGE_SHARE * page.height || segment.y > (1 - EDGE_SHARE) * page.height;
       // Below the last two per cent of the page there is no text, only printers' stamps.
       const offPage = segment.y > 0.98 * page.height;
@@ -59,7 +62,8 @@ export function withoutFurniture(pages: { segments: Segment[]; height: number }[
  */
 function furnitureKey(segment: Segment): string | undefined {
   const text = segmentText(segment).toLowerCase().replace(/\d+/g, '#').replace(/[\s|/.,:;–-]+$/g, '').replace(/\s+/g, ' ');
-  if (text.replace(/[#\s]/g, '').length < 3) return undefined;
+  // "Table 1" at the top of several pages is a caption each time, not a running head.
+  if (text.replace(/[#\s]/g, '').length < 3 || /^(?:table|fig\.?|figure)\s*[a-z]?#/.test(text)) return undefined;
   return `${Math.round(segment.y / 12)}|${text}`;
 }
 
@@ -172,14 +176,30 @@ function bands(segments: Segment[], gutter: number): Band[] {
     const key = Math.round(segment.y * 2) / 2;
     rows.set(key, [...(rows.get(key) ?? []), segment]);
   }
+  const sorted = [...rows.values()].sort((a, b) => a[0]!.y - b[0]!.y);
+  // A table across the gutter is several such rows in a row; one pair of short lines is not.
+  const across = sorted.map((row) => tableRowAcross(row, gutter));
+  const inRun = across.map((flag, i) => flag && (across.slice(Math.max(0, i - 2), i + 3).filter(Boolean).length >= 3));
   const out: Band[] = [];
-  for (const [, row] of [...rows.entries()].sort((a, b) => a[0] - b[0])) {
-    const spanning = row.some((segment) => segment.x0 < gutter - 1 && segment.x1 > gutter + 1);
+  for (const [i, row] of sorted.entries()) {
+    const spanning = row.some((segment) => segment.x0 < gutter - 1 && segment.x1 > gutter + 1) || inRun[i]!;
     const last = out[out.length - 1];
     if (last && last.spanning === spanning) last.segments.push(...row);
     else out.push({ spanning, segments: [...row] });
   }
   return out;
+}
+
+/**
+ * A table row that happens to leave the gutter blank: cells on both sides and no running text
+ * on either (two columns of text, or of reference entries, have a line of text on each side).
+ */
+function tableRowAcross(row: Segment[], gutter: number): boolean {
+  const left = row.filter((segment) => (segment.x0 + segment.x1) / 2 < gutter);
+  const right = row.filter((segment) => (segment.x0 + segment.x1) / 2 >= gutter);
+  if (left.length === 0 || right.length === 0) return false;
+  const text = (side: Segment[]) => side.some((segment) => segmentText(segment).length >= 25);
+  return !text(left) && !text(right);
 }
 
 /** Segments of one column as lines: those on one baseline form one line. */
