@@ -12,9 +12,9 @@ export function frontMatter(elements: Element[], firstPageText: string, referenc
   const abstract = front.filter((element) => element.sectionPath[0] === 'Abstract').map((element) => element.text).join(' ').trim();
   const keywordLine = labelled.map((element) => /^(?:key ?words?|index terms)\s*[:.-]?\s*(.+)$/is.exec(element.text)?.[1]).find((value) => value !== undefined);
   // The first page of a short paper may hold references: their DOIs are theirs.
-  const doi = [...labelled.map((element) => element.text), firstPageText]
-    .map((text) => findDoi(text)?.value)
-    .find((value) => value !== undefined && !referenceTexts.some((reference) => reference.includes(value)));
+  const doi =
+    labelled.map((element) => findDoi(element.text)?.value).find((value) => value !== undefined) ??
+    [findDoi(firstPageText)?.value].find((value) => value !== undefined && !referenceTexts.some((reference) => reference.includes(value)));
   // The line under the title, else the first name list of the front matter.
   const byline = labelled.filter((element) => element.byline);
   const authors = [...byline, ...labelled.slice(0, 6)].map((element) => authorNames(element.text)).find((names) => names.length > 0) ?? [];

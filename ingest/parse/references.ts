@@ -78,8 +78,8 @@ function layoutStarts(lines: Line[]): boolean[] | undefined {
   const atLeft = indents.filter((indent) => indent < 0.4).length;
   const setIn = indents.filter((indent) => indent >= 0.5 && indent < 5).length;
   if (setIn >= 0.2 * lines.length && atLeft >= 0.15 * lines.length) {
-    // Hanging indents are the rule in author–year lists; first-line indents start fewer lines.
-    const hanging = atLeft <= setIn * 1.2 || indents.some((indent, i) => i > 0 && indent >= 0.5 && indents[i - 1]! >= 0.5);
+    // A list's first line starts an entry: at the margin it is a hanging indent, set in a first-line one.
+    const hanging = indents[0]! < 0.4;
     return indents.map((indent, i) => i === 0 || (hanging ? indent < 0.4 : indent >= 0.5));
   }
   const gaps = laid.map((layout) => layout!.gap);

@@ -57,10 +57,16 @@ export function layoutBlocks(input: Line[], typography: Typography): LayoutBlock
   return assignLevels(typed, typed.findIndex((block) => block.kind === 'title'), typography.bodySize);
 }
 
-/** "Table 1    A summary of …": a caption label set apart from its text is not a table cell. */
+/**
+ * "Table 1    A summary of …" and "12.   Smith J, …": a caption label or a list number set
+ * apart from its text is not a table cell.
+ */
 function joinCaptionLabel(line: Line): Line {
   const [label, text, ...rest] = line.segments;
-  if (!label || !text || !/^(?:Table|TABLE|Fig\.?|Figure|FIGURE)\s*[A-Z]?\d+[a-z]?[.:|]?$/.test(segmentText(label))) return line;
+  if (!label || !text) return line;
+  const caption = /^(?:Table|TABLE|Fig\.?|Figure|FIGURE)\s*[A-Z]?\d+[a-z]?[.:|]?$/.test(segmentText(label));
+  const number = /^(?:\[\d{1,3}\]|\(?\d{1,3}[.)]?|[•▪–-])$/.test(segmentText(label)) && rest.length === 0 && segmentText(text).length >= 20;
+  if (!caption && !number) return line;
   const space = { ...text.runs[0]!, text: ' ' };
   return { ...line, segments: [{ ...label, x1: text.x1, runs: [...label.runs, space, ...text.runs] }, ...rest] };
 }

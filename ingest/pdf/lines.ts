@@ -142,7 +142,8 @@ function splitRow(page: number, row: Row): Segment[] {
     const gap = item.x - end;
     if (groups.length === 0 || (gap > SEGMENT_GAP_EM * em && item.text.trim().length > 0)) groups.push([]);
     groups[groups.length - 1]!.push(item);
-    end = Math.max(end, item.x + item.width);
+    // pdf.js reports a wide gap as a whitespace item spanning it: that is not text reaching across.
+    if (item.text.trim().length > 0) end = Math.max(end, item.x + item.width);
   }
   return groups
     .map((group) => segmentOf(page, row.y, group, em))
