@@ -138,6 +138,10 @@ export interface QualitySummary {
   samplesDoi: number;
   samplesAllRight: number;
   furnitureFree: number;
+  /** Papers whose number of tables is exact. */
+  tablesExact: number;
+  /** Papers whose body passages are at least a tenth linked to their references (citations found, in any style). */
+  citationsLinked: number;
 }
 
 export function summarizeQuality(results: PaperQuality[]): QualitySummary {
@@ -153,5 +157,7 @@ export function summarizeQuality(results: PaperQuality[]): QualitySummary {
     samplesDoi: share(samples.filter((sample) => sample.doi).length, samples.length),
     samplesAllRight: share(samples.filter((sample) => sample.authors && sample.year && sample.doi).length, samples.length),
     furnitureFree: share(results.filter((result) => result.furniture.length === 0).length, results.length),
+    tablesExact: share(results.filter((result) => result.tables.got === result.tables.expected).length, results.length),
+    citationsLinked: share(results.filter((result) => result.citations.linkedPassages >= 0.1 * result.citations.passages).length, results.length),
   };
 }

@@ -44,7 +44,7 @@ export function formatResults(results: PaperQuality[]): string {
   });
   const header = ['paper'.padEnd(36), 'title', 'secF1', 'tables', '    refs', 'auth', 'year', 'doi', 'linked', 'furniture'].join('  ');
   const summary = summarizeQuality(results);
-  const totals = `\ntitle exact ${pct(summary.titleExact)} · section F1 ${summary.sectionF1.toFixed(2)} · references ±1 ${pct(summary.referencesWithinOne)} · sample authors ${pct(summary.samplesAuthors)}, year ${pct(summary.samplesYear)}, DOI ${pct(summary.samplesDoi)} (all three ${pct(summary.samplesAllRight)}) · furniture-free ${pct(summary.furnitureFree)}`;
+  const totals = `\ntitle exact ${pct(summary.titleExact)} · section F1 ${summary.sectionF1.toFixed(2)} · references ±1 ${pct(summary.referencesWithinOne)} · sample authors ${pct(summary.samplesAuthors)}, year ${pct(summary.samplesYear)}, DOI ${pct(summary.samplesDoi)} (all three ${pct(summary.samplesAllRight)}) · furniture-free ${pct(summary.furnitureFree)} · tables exact ${pct(summary.tablesExact)} · citations linked ${pct(summary.citationsLinked)}`;
   const details = results
     .filter((result) => !result.titleExact || result.sections.f1 < 1 || result.furniture.length > 0)
     .map((result) => {
