@@ -16,6 +16,8 @@ import { formatComparison, formatFailures, formatNotices, formatSummaryTable, fo
 import { readResults, writeResults } from './results-file.ts';
 import { runEval, type EvalRun } from './run.ts';
 import { libraryTarget, serverTarget, type AnswerTarget } from './targets.ts';
+import { PAPERS_DIR, papersAvailable, papersLibrary } from './papers.ts';
+import type { Library } from '../server/rag/library.ts';
 import { checkThresholds, loadThresholds } from './thresholds.ts';
 
 const EVAL_DIR = import.meta.dirname;
@@ -26,8 +28,13 @@ Runs the answer-accuracy suite: asks every question of a set, checks the answers
 citations, retrieval, abstention and latency, prints a summary by category and the failing
 questions, and writes eval/results/<date>-<mode>.json and .html. See eval/README.md.
 
+With no --set or --papers, runs the review's set (eval/questions.jsonl) and, where
+../shared/papers exists, the multi-paper suite's dev split.
+
 Options:
   --set FILE        question set (default: eval/questions.jsonl)
+  --papers SPLIT    the multi-paper suite (eval/papers: the review and ten real PDFs from
+                    ../shared/papers): train, dev, test or all; score test only at the end
   --mode MODE       offline (default): extractive answers from the local index, LLM off
                     llm: answers written by the configured LLM (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL)
   --url URL         measure a running server (POST URL/api/ask) instead of the library;
@@ -45,8 +52,12 @@ Exit status: 0 when the run completed (even below thresholds; the vitest gate en
 1 when a question could not be asked (server or LLM errors), 2 on bad input.`;
 
 
+type Split = 'train' | 'dev' | 'test' | 'all';
+
 interface Options {
-  set: string;
+  /** Explicit set, or undefined for the default runs. */
+  set?: string;
+  papers?: Split;
   mode: 'offline' | 'llm';
   url?: string;
   compare?: string;
@@ -64,6 +75,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       args: argv,
       options: {
         set: { type: 'string' },
+        papers: { type: 'string' },
         mode: { type: 'string' },
         url: { type: 'string' },
         compare: { type: 'string' },
@@ -84,13 +96,16 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (values.mode !== undefined && values.mode !== 'offline' && values.mode !== 'llm') throw new InputError(`eval: --mode must be offline or llm, got "${values.mode}"`);
   if (values.mode !== undefined && values.url !== undefined) throw new InputError('eval: --mode and --url exclude each other: a server answers in the mode it was started with');
   if (values.url !== undefined && !/^https?:\/\/[^/]+/.test(values.url)) throw new InputError(`eval: --url must look like http://127.0.0.1:3000, got "${values.url}"`);
+  if (values.papers !== undefined && !['train', 'dev', 'test', 'all'].includes(values.papers)) throw new InputError(`eval: --papers must be train, dev, test or all, got "${values.papers}"`);
+  if (values.papers !== undefined && (values.set !== undefined || values.url !== undefined)) throw new InputError('eval: --papers runs its own corpus and sets; it excludes --set and --url');
   let limit: number | undefined;
   if (values.limit !== undefined) {
     limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new InputError(`eval: --limit must be a positive whole number, got "${values.limit}"`);
   }
   return {
-    set: values.set ?? resolve(EVAL_DIR, 'questions.jsonl'),
+    ...(values.set !== undefined ? { set: values.set } : {}),
+    ...(values.papers !== undefined ? { papers: values.papers as Split } : {}),
     mode: values.mode === 'llm' ? 'llm' : 'offline',
     ...(values.url !== undefined ? { url: values.url } : {}),
     ...(values.compare !== undefined ? { compare: values.compare } : {}),
@@ -113,15 +128,33 @@ function readConfig(env: Record<string, string | undefined>): Config {
   }
 }
 
-async function createTarget(options: Options, env: Record<string, string | undefined>): Promise<AnswerTarget> {
+/** Where the questions are answered: a server, or a library (the configured index, or the suite's). */
+async function createTarget(options: Options, env: Record<string, string | undefined>, library: () => Promise<Library>): Promise<AnswerTarget> {
   if (options.url) return serverTarget(options.url);
   if (options.mode === 'llm') {
-    const config = readConfig(env);
-    const llm = llmFrom(config);
+    const llm = llmFrom(readConfig(env));
     if (!llm) throw new InputError(`eval: --mode llm needs an LLM: ${NEEDS_LLM}`);
-    return libraryTarget(await openLibrary(config), llm);
+    return libraryTarget(await library(), llm);
   }
-  return libraryTarget(await openLibrary(readConfig({ ...env, PAPERCHAT_LLM: 'off' })));
+  return libraryTarget(await library());
+}
+
+interface Job {
+  set: string;
+  library: () => Promise<Library>;
+}
+
+/** The runs asked for: one set against the configured index, or splits of the multi-paper suite. */
+function jobsFor(options: Options, env: Record<string, string | undefined>): Job[] {
+  const configured = () => openLibrary(readConfig({ ...env, ...(options.mode === 'llm' ? {} : { PAPERCHAT_LLM: 'off' }) }));
+  let suite: Promise<Library> | undefined;
+  const papers = () => (suite ??= papersLibrary());
+  const splits = (split: Split) => (split === 'all' ? ['train', 'dev', 'test'] : [split]).map((name) => ({ set: resolve(PAPERS_DIR, `${name}.jsonl`), library: papers }));
+  if (options.papers) return splits(options.papers);
+  if (options.set || options.url) return [{ set: options.set ?? resolve(EVAL_DIR, 'questions.jsonl'), library: configured }];
+  const available = papersAvailable();
+  if (!available.ok) process.stderr.write(`eval: skipping the multi-paper suite: ${available.reason}\n`);
+  return [{ set: resolve(EVAL_DIR, 'questions.jsonl'), library: configured }, ...(available.ok ? splits('dev') : [])];
 }
 
 function createJudge(options: Options, env: Record<string, string | undefined>): Judge | undefined {
@@ -137,28 +170,42 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  let questions: EvalQuestion[] = await loadQuestions(options.set);
-  if (options.limit !== undefined) questions = questions.slice(0, options.limit);
-  // Read everything that can be wrong before spending minutes on the run.
+  const jobs = jobsFor(options, env);
+  // Read everything that can be wrong before spending minutes on the runs.
+  const sets = await Promise.all(jobs.map((job) => loadQuestions(job.set)));
   const previous = options.compare ? await readResults(options.compare) : undefined;
   const thresholds = await loadThresholds(options.thresholds);
   const judge = createJudge(options, env);
-  const target = await createTarget(options, env);
+  let errors = 0;
+  for (const [i, job] of jobs.entries()) {
+    const questions = options.limit !== undefined ? sets[i]!.slice(0, options.limit) : sets[i]!;
+    errors += await runJob(job, questions, await createTarget(options, env, job.library), { options, thresholds, judge, previous });
+  }
+  if (errors > 0) process.stderr.write(`eval: ${errors} question(s) could not be asked; see "error:" in the failures\n`);
+  return errors > 0 ? 1 : 0;
+}
 
+interface JobContext {
+  options: Options;
+  thresholds: Awaited<ReturnType<typeof loadThresholds>>;
+  judge: Judge | undefined;
+  previous: EvalRun | undefined;
+}
+
+/** Runs one set, writes its results and report, prints its summary; returns the errors. */
+async function runJob(job: Job, questions: EvalQuestion[], target: AnswerTarget, { options, thresholds, judge, previous }: JobContext): Promise<number> {
   const progress = process.stderr.isTTY
     ? (done: number, total: number) => process.stderr.write(`\reval: ${done}/${total}${done === total ? '\n' : ''}`)
     : undefined;
-  const run: EvalRun = await runEval(questions, target, { set: shown(options.set), ...(judge ? { judge } : {}), ...(progress ? { onProgress: progress } : {}) });
-
+  const run: EvalRun = await runEval(questions, target, { set: shown(job.set), ...(judge ? { judge } : {}), ...(progress ? { onProgress: progress } : {}) });
   const checks = checkThresholds(run.summary.overall, thresholds);
   const comparison = previous ? compareRuns(previous, run) : undefined;
   const paths = await writeResults(run, renderHtmlReport({ run, thresholds: checks, ...(comparison ? { comparison } : {}) }), options.out);
-
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ meta: run.meta, summary: run.summary }, null, 2)}\n`);
   } else {
     const sections = [
-      `PaperChat eval: ${run.meta.questions} questions, mode ${run.meta.mode}, ${(run.meta.durationMs / 1000).toFixed(1)} s`,
+      `PaperChat eval: ${shown(job.set)}, ${run.meta.questions} questions, mode ${run.meta.mode}, ${(run.meta.durationMs / 1000).toFixed(1)} s`,
       formatSummaryTable(run.summary),
       formatFailures(run.results),
       ...(run.summary.overall.notices > 0 ? [formatNotices(run.results)] : []),
@@ -168,9 +215,7 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
     process.stdout.write(`${sections.join('\n\n')}\n`);
   }
   process.stderr.write(`eval: wrote ${shown(paths.json)} and ${shown(paths.html)}\n`);
-  const errors = run.summary.overall.errors;
-  if (errors > 0) process.stderr.write(`eval: ${errors} question(s) could not be asked; see "error:" in the failures\n`);
-  return errors > 0 ? 1 : 0;
+  return run.summary.overall.errors;
 }
 
 /** A path as the user would type it: relative inside the working directory, else absolute. */

@@ -9,11 +9,16 @@ import { z } from 'zod';
 import { InputError } from './errors.ts';
 import { RESULTS_VERSION, type EvalRun } from './run.ts';
 
-/** `2026-11-29-offline`, from the run's local start date. */
+/**
+ * `2026-11-29-1412-questions-offline`: the run's local start time, the set and the mode, so
+ * runs of the same day never overwrite each other.
+ */
 export function resultsBaseName(run: EvalRun): string {
   const date = new Date(run.meta.startedAt);
-  const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-  return `${day}-${run.meta.mode}`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}-${two(date.getHours())}${two(date.getMinutes())}${two(date.getSeconds())}`;
+  const set = run.meta.set.replace(/\.jsonl$/, '').replace(/^.*?eval\//, '').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
+  return `${stamp}-${set}-${run.meta.mode}`;
 }
 
 /** Writes the JSON and HTML files; returns their paths. */

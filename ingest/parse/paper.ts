@@ -35,14 +35,19 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
   const resolver = new CitationResolver({ count: references.length, ...citations }, references);
   const locator = new SpanLocator(sourceText.text);
   const chunks: Chunk[] = [];
+  const occurrences = new Map<string, number>();
   let block = 0;
   const add = (kind: ChunkKind, text: string, within: Span, sectionPath: string[], extra: { refs?: number[]; table?: TableCells } = {}) => {
     // Rows and reference entries are whole source lines already; paragraphs may be pieces.
     const span = kind === 'paragraph' ? locator.locate(text, within) : within;
     const refs = extra.refs ?? resolver.cited(text);
     const page = pageAt(sourceText, span.start);
+    // The same text at the same place twice (repeated table rows) still gets two ids.
+    const base = chunkId(docId, kind, span, text);
+    const seen = occurrences.get(base) ?? 0;
+    occurrences.set(base, seen + 1);
     chunks.push({
-      id: chunkId(docId, kind, span, text),
+      id: seen === 0 ? base : chunkId(docId, kind, span, `${text}\u0000${seen}`),
       docId,
       docTitle: structure.title,
       section: sectionPath[sectionPath.length - 1] ?? '',

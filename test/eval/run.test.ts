@@ -150,7 +150,8 @@ describe('results files, comparison and the HTML report', () => {
     const dir = await tempDir();
     try {
       const paths = await writeResults(offline, '<html></html>', dir.path);
-      expect(paths.json).toMatch(/\d{4}-\d{2}-\d{2}-offline\.json$/);
+      // Date and time, set and mode: two runs of one day do not overwrite each other.
+      expect(paths.json).toMatch(/\d{4}-\d{2}-\d{2}-\d{6}-[a-z0-9-]+-offline\.json$/);
       const previous = await readResults(paths.json);
       expect(previous.summary).toEqual(JSON.parse(JSON.stringify(offline.summary)));
 

