@@ -23,18 +23,28 @@ import {
   type ManifestFile,
 } from '../lib/index-store.ts';
 import { LexicalIndex } from '../lib/lexical.ts';
+import { buildLexicon } from '../lib/lexicon/corpus.ts';
+import { WordNet } from '../lib/lexicon/wordnet.ts';
 import type { Chunk, ChunkKind, Embedder, Paper } from '../lib/types.ts';
 import { DEFAULT_CHUNKING, type ChunkingOptions } from './chunk.ts';
 import { decodeSource, describeFsError, readSourceFile, SourceError } from './load.ts';
 import { parsePaper } from './parse/paper.ts';
 
 /**
- * Identifies the code that turns a file into chunks and terms: a hash of its sources. When it
- * changes, every file is re-parsed (and re-embedded where its chunks changed).
+ * Identifies the code that turns a file into chunks, terms and the lexicon: a hash of its
+ * sources. When it changes, every file is re-parsed (and re-embedded where its chunks changed).
  */
 async function parserFingerprint(): Promise<string> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const files = ['chunk.ts', 'load.ts', ...(await readdir(join(here, 'parse'))).map((name) => join('parse', name)), join('..', 'lib', 'text.ts')].sort();
+  const folder = async (name: string) => (await readdir(join(here, name))).map((file) => join(name, file));
+  const files = [
+    'chunk.ts',
+    'load.ts',
+    ...(await folder('parse')),
+    ...(await folder('pdf')),
+    ...(await folder(join('..', 'lib', 'lexicon'))),
+    ...['text.ts', 'citations.ts', 'common-words.ts'].map((file) => join('..', 'lib', file)),
+  ].sort();
   const hash = createHash('sha256');
   for (const file of files) hash.update(file).update(await readFile(join(here, file)).catch(() => Buffer.alloc(0)));
   return hash.digest('hex').slice(0, 10);
@@ -220,6 +230,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const hnswParameters = options.hnsw ?? hnswFor(chunks.length);
     const hnsw = buildHnsw(vectors, dimensions, hnswParameters);
     const lexical = LexicalIndex.build(chunks);
+    progress({ phase: 'index', chunks: chunks.length });
+    const lexicon = buildLexicon(chunks, WordNet.load());
     const summary = summarize(papers);
     const manifest: Manifest = {
       schemaVersion: SCHEMA_VERSION,
@@ -239,7 +251,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     };
     manifest.buildMs = Math.round(performance.now() - started);
     progress({ phase: 'write' });
-    report.version = await writeIndex(options.indexDir, { manifest, papers, vectors, hnsw, lexical, ...(lsa ? { lsa } : {}) });
+    report.version = await writeIndex(options.indexDir, { manifest, papers, vectors, hnsw, lexical, lexicon, ...(lsa ? { lsa } : {}) });
     Object.assign(report, summary, { ms: performance.now() - started });
     return report;
   } finally {

@@ -17,6 +17,8 @@ export interface SourceText {
   metadataTitle?: string;
   /** For PDFs: the blocks their layout gives, already typed. */
   blocks?: RawBlock[];
+  /** For PDFs: the running heads and footers dropped from the pages, once each. */
+  repeated?: string[];
 }
 
 /** A file that cannot be ingested; the message names the reason, the caller adds the file. */

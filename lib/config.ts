@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { BUILT_IN_VOCABULARY } from './lexicon/vocabulary.ts';
 
 const positiveInt = (fallback: number) =>
   z.coerce.number({ message: 'must be a whole number above 0' }).int('must be a whole number above 0').positive('must be a whole number above 0').default(fallback);
@@ -25,6 +26,7 @@ const EnvSchema = z.object({
   PAPERCHAT_CORS_ORIGINS: optionalString,
   PAPERCHAT_INDEX_POLL_MS: positiveInt(1_000),
   PAPERCHAT_LOG: z.enum(['info', 'silent'], { message: 'must be "info" or "silent"' }).default('info'),
+  PAPERCHAT_VOCABULARY: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.refine((value) => value === undefined || /^https?:\/\/[^\s/]+/.test(value), 'must be a URL such as http://127.0.0.1:11434/v1'),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
@@ -49,6 +51,8 @@ export interface Config {
   corpusDir: string;
   indexDir: string;
   maxFileBytes: number;
+  /** Directories of domain vocabulary files (*.tsv): the built-in one unless configured. */
+  vocabularyDirs: string[];
   embeddings:
     | { kind: 'local' }
     | { kind: 'openai'; apiKey: string; baseURL?: string; model: string };
@@ -86,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     corpusDir: resolve(cwd, e.PAPERCHAT_CORPUS_DIR),
     indexDir: resolve(cwd, e.PAPERCHAT_INDEX_DIR),
     maxFileBytes: e.PAPERCHAT_MAX_FILE_MB * 1024 * 1024,
+    vocabularyDirs: e.PAPERCHAT_VOCABULARY ? e.PAPERCHAT_VOCABULARY.split(',').map((dir) => resolve(cwd, dir.trim())).filter(Boolean) : [BUILT_IN_VOCABULARY],
     embeddings:
       e.PAPERCHAT_EMBEDDINGS === 'openai'
         ? { kind: 'openai', apiKey: e.OPENAI_API_KEY!, ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}), model: e.OPENAI_EMBEDDING_MODEL }

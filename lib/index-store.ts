@@ -10,6 +10,7 @@
  *   data/index/v-…/hnsw.bin       hnswlib index over those vectors (label = chunk position)
  *   data/index/v-…/lexical.json   BM25 index
  *   data/index/v-…/lsa.*          the offline embedder's fitted model, when used
+ *   data/index/v-…/lexicon.json   the corpus's words for the words a question may use (WordNet)
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { loadLsa, saveLsa, type LsaModel } from './embeddings/lsa.ts';
+import type { CorpusLexicon } from './lexicon/corpus.ts';
 import { LexicalIndex } from './lexical.ts';
 import type { Chunk, ChunkKind, Paper, SourceFormat } from './types.ts';
 
@@ -90,6 +92,7 @@ export interface LoadedIndex {
   hnsw: Hnsw;
   lexical: LexicalIndex;
   lsa?: LsaModel;
+  lexicon?: CorpusLexicon;
 }
 
 /** Why an index cannot be used, with what to do about it. */
@@ -104,6 +107,7 @@ export interface IndexContents {
   hnsw: Hnsw;
   lexical: LexicalIndex;
   lsa?: LsaModel;
+  lexicon?: CorpusLexicon;
 }
 
 /** Builds an hnswlib index over `vectors` (label i = chunk i). */
@@ -128,6 +132,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents): Pro
     await contents.hnsw.writeIndex(join(staging, 'hnsw.bin'));
     await writeFile(join(staging, 'lexical.json'), contents.lexical.toJSON());
     if (contents.lsa) await saveLsa(staging, contents.lsa);
+    if (contents.lexicon) await writeFile(join(staging, 'lexicon.json'), JSON.stringify(contents.lexicon));
     // The manifest goes last: a directory with a manifest is complete.
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(contents.manifest, null, 2));
     for (const file of await readdir(staging)) fsyncPath(join(staging, file));
@@ -222,6 +227,8 @@ export async function loadIndex(indexDir: string): Promise<LoadedIndex> {
   }
   const lexical = LexicalIndex.fromJSON(await readFile(join(dir, 'lexical.json'), 'utf8'));
   const lsa = manifest.embedder.kind === 'local' ? await loadLsa(dir) : undefined;
+  // Indexes written before the lexicon existed still answer, without WordNet's words.
+  const lexicon = await readFile(join(dir, 'lexicon.json'), 'utf8').then((json) => JSON.parse(json) as CorpusLexicon, () => undefined);
   return {
     version,
     manifest,
@@ -232,6 +239,7 @@ export async function loadIndex(indexDir: string): Promise<LoadedIndex> {
     hnsw,
     lexical,
     ...(lsa ? { lsa } : {}),
+    ...(lexicon ? { lexicon } : {}),
   };
 }
 

@@ -72,7 +72,7 @@ export class LexicalIndex {
    * one typo away (two for long words), or the same stem with a different ending
    * ("coadminist" → "coadministr"). Empty when nothing is close.
    */
-  similarTerms(term: string): string[] {
+  similarTerms(term: string, { truncations = true }: { truncations?: boolean } = {}): string[] {
     // Codes differ by a digit on purpose (DESTINY-Gastric01 and -Gastric04): never guess those.
     if (term.length < 4 || /\d/.test(term) || this.frequencies.has(term)) return [];
     this.byPrefix ??= groupByPrefix(this.frequencies.keys());
@@ -80,7 +80,7 @@ export class LexicalIndex {
     const budget = term.length >= 8 ? 2 : term.length >= 5 ? 1 : 0;
     // Truncations: "chemo" → chemotherapy, "intro" → introduction.
     const extended = candidates.filter((other) => other.length > term.length && other.startsWith(term) && !/\d/.test(other));
-    if (term.length >= 4 && extended.length > 0 && extended.length <= 6) {
+    if (truncations && term.length >= 4 && extended.length > 0 && extended.length <= 6) {
       return extended.sort((a, b) => this.documentFrequency(b) - this.documentFrequency(a)).slice(0, 2);
     }
     const close = candidates.filter((other) => {

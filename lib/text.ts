@@ -120,7 +120,7 @@ export function foldForSearch(text: string): string {
     .replace(/([a-z]{3,})is(e|ed|es|ing|ation|ations|er|ers)\b/g, '$1iz$2')
     .replace(/\b(o?esophag|diarrho?e|o?edem|f?oet|coeliac)/g, (word) => word.replace(/oe/g, 'e').replace(/^oe/, 'e'))
     .replace(/\b(h|an|leuk|p|gyn|septic)ae/g, '$1e')
-    .replace(/\b(cent|fib|lit)re\b/g, '$1er');
+    .replace(/\b(cent|fib|lit|met|theat)re(s?)\b/g, '$1er$2');
 }
 
 // Function words and the paper's most generic question words; numbers and codes are never stopped.

@@ -20,6 +20,9 @@ export interface TableCells {
   cells: string[];
 }
 
+/** The section of a paper's first-page matter (title, journal, authors, affiliations). */
+export const FRONT_MATTER = 'Front matter';
+
 /** One retrievable passage. */
 export interface Chunk {
   /** Stable: a hash of the paper, position and text. */
@@ -75,6 +78,8 @@ export interface FrontMatter {
   keywords: string[];
   /** The paper's own DOI. */
   doi?: string;
+  /** Lines printed on every page (running heads, footers: often the journal, year and volume). */
+  printed?: string[];
 }
 
 /** A paper as ingest understood it. */

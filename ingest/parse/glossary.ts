@@ -7,6 +7,7 @@
  * Deruxtecan (T-DXd)`), or when a code with digits follows a capitalised name (`Disitamab
  * Vedotin (RC48)`).
  */
+import { isCommonWord } from '../../lib/common-words.ts';
 import type { GlossaryEntry } from '../../lib/types.ts';
 
 const DEFINITION = /\(\s*([^()]{1,40}?)\s*\)/g;
@@ -44,7 +45,10 @@ export function abbreviationList(text: string): GlossaryEntry[] {
   const entries: GlossaryEntry[] = [];
   for (const piece of text.split(/\s*;\s*|\t|\n/)) {
     const match = /^\s*([^\s,:=]{2,15})\s*(?:[:,=]|\s[–-]\s|\s)\s*(\p{L}.{2,120}?)\.?\s*$/u.exec(piece);
-    if (match && isShortForm(match[1]!) && match[2]!.toLowerCase() !== match[1]!.toLowerCase()) entries.push({ short: match[1]!, long: match[2]!.trim() });
+    if (!match || !isShortForm(match[1]!) || match[2]!.toLowerCase() === match[1]!.toLowerCase()) continue;
+    // The long form starts with the short form's first letter (as abbreviation lists are written).
+    if (match[2]!.trim()[0]!.toLowerCase() !== match[1]![0]!.toLowerCase()) continue;
+    entries.push({ short: match[1]!, long: match[2]!.trim() });
   }
   return entries;
 }
@@ -96,6 +100,11 @@ function schwartzHearst(short: string, candidate: string): string | undefined {
   return long;
 }
 
+/** Words that are all everyday English ("Council", "Phase Study") name no particular thing. */
+function everyday(words: string[]): boolean {
+  return words.every((word) => isCommonWord(word.replace(/[^A-Za-z]/g, '')));
+}
+
 /** `Zanidatamab (ZW25)`: a code after the one or two words that name it. */
 function codeName(short: string, words: string[]): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(short) || !/[A-Z]/.test(short) || !/[\d-]|[A-Z].*[A-Z]/.test(short)) return undefined;
@@ -104,7 +113,7 @@ function codeName(short: string, words: string[]): string | undefined {
     const candidate = words.slice(-take);
     if (candidate[0]!.toLowerCase().startsWith(first) && /^[A-Za-z]/.test(candidate[0]!)) {
       const long = candidate.join(' ').replace(/[,]$/, '');
-      if (long.length > short.length && /^[A-Za-z][a-z]/.test(long)) return long;
+      if (long.length > short.length && /^[A-Za-z][a-z]/.test(long) && !everyday(candidate)) return long;
     }
   }
   // Company codes share no letters with the drug's name: "Disitamab Vedotin (RC48)". Accept a
@@ -112,7 +121,8 @@ function codeName(short: string, words: string[]): string | undefined {
   if (/\d/.test(short) && /[A-Z]/.test(short)) {
     const name = words.slice(-2).filter((word, i, list) => /^[A-Z][a-z]{3,}$/.test(word) && (i === list.length - 1 || /^[A-Z][a-z]{3,}$/.test(list[i + 1]!)));
     const run = name.length === 2 || (name.length === 1 && name[0] === words[words.length - 1]) ? name : [];
-    if (run.length > 0 && !/^(?:The|This|These|Table|Figure|Phase|Study|Trial|Cohort|Group|Arm)$/.test(run[0]!)) return run.join(' ');
+    // A grant number after "Council" or "People" names no drug: the name must not be everyday English.
+    if (run.length > 0 && !everyday(run)) return run.join(' ');
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { splitSentences } from '../../lib/text.ts';
-import type { Chunk, ChunkKind, GlossaryEntry, Paper, Reference, Span, TableCells } from '../../lib/types.ts';
+import { FRONT_MATTER, type Chunk, type ChunkKind, type GlossaryEntry, type Paper, type Reference, type Span, type TableCells } from '../../lib/types.ts';
 import { chunkParagraph, type ChunkingOptions } from '../chunk.ts';
 import type { SourceText } from '../load.ts';
 import { CitationResolver, detectNumericStyle } from '../../lib/citations.ts';
@@ -27,7 +27,7 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
   const list = splitReferenceEntries(structure.referenceLines);
   const entries = list.entries;
   const firstPage = sourceText.pages?.[0] ? sourceText.text.slice(sourceText.pages[0].start, sourceText.pages[0].end) : sourceText.text.slice(0, 3000);
-  const front = frontMatter(structure.elements, firstPage, entries.map((entry) => entry.raw));
+  const front = { ...frontMatter(structure.elements, firstPage, entries.map((entry) => entry.raw)), ...(sourceText.repeated?.length ? { printed: sourceText.repeated } : {}) };
   // A reference list running into the page footer picks up the paper's own DOI; it is not the entry's.
   const references = entries.map((entry) => parseReference(docId, entry)).map(({ doi, ...reference }) => (doi && doi !== front.doi ? { ...reference, doi } : reference));
   const bodyTexts = structure.elements.flatMap((element) => (element.kind === 'paragraph' ? [element.text] : []));
@@ -63,6 +63,10 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
     });
   };
 
+  // The title is what users call a paper by: it is a passage like the others.
+  const whole = { start: 0, end: sourceText.text.length };
+  add('paragraph', structure.title, locator.locate(structure.title, whole), [FRONT_MATTER]);
+  block++;
   for (const element of structure.elements) {
     if (element.kind === 'paragraph') {
       for (const piece of chunkParagraph(element.text, options.chunking)) add('paragraph', piece.text, element.span, element.sectionPath);
@@ -95,7 +99,7 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
     ...(sourceText.pages ? { pages: sourceText.pages.length } : {}),
     chunks,
     references,
-    glossary: mergeGlossaries(extractGlossary(glossaryTexts), structure.elements.flatMap((element) => (element.kind === 'paragraph' && /abbreviations|glossary|nomenclature/i.test(element.sectionPath.join(' ')) ? abbreviationList(element.text) : []))),
+    glossary: mergeGlossaries(extractGlossary(glossaryTexts), structure.elements.flatMap((element) => (element.kind === 'paragraph' && /^(?:list of )?(?:abbreviations|glossary|nomenclature)$/i.test(element.sectionPath[element.sectionPath.length - 1] ?? '') ? abbreviationList(element.text) : []))),
     rejoined: structure.rejoined,
     headings: structure.headings,
     front,

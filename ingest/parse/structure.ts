@@ -4,7 +4,7 @@
  * rows, continued tables joined), figure captions, and the lines of the reference list.
  */
 import { repairExtractedText, squash, stripMarkdownInline } from '../../lib/text.ts';
-import type { Span } from '../../lib/types.ts';
+import { FRONT_MATTER, type Span } from '../../lib/types.ts';
 import type { SourceText } from '../load.ts';
 import { blocksOf, type Line, type RawBlock } from './blocks.ts';
 import { ABSTRACT_LABEL, BACK_MATTER, FRONT_LABEL, REFERENCES_HEADING } from './sections.ts';
@@ -390,7 +390,7 @@ function assemble(items: Item[], frontEnd: number, fromLayout: boolean): { eleme
       // The abstract is content: answerable like the body, unlike the rest of the front matter.
       const abstract = inAbstract || (!label && item.lines === 1 && looksLikeAbstract(item.text));
       pendingLabel = undefined;
-      elements.push({ kind: 'paragraph', text, span, sectionPath: [abstract ? 'Abstract' : 'Front matter'], front: !abstract, ...(item.byline ? { byline: true } : {}) });
+      elements.push({ kind: 'paragraph', text, span, sectionPath: [abstract ? 'Abstract' : FRONT_MATTER], front: !abstract, ...(item.byline ? { byline: true } : {}) });
       continue;
     }
     const continues =

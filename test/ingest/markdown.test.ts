@@ -34,7 +34,9 @@ describe('a Markdown paper', () => {
   it('takes its title from the first heading and sections from the others', () => {
     expect(paper.title).toBe('Bispecific antibodies in gastric cancer');
     const sections = paper.chunks.filter((chunk) => chunk.kind === 'paragraph').map((chunk) => chunk.section);
-    expect(sections).toEqual(['1 Background', '2 Results']);
+    // The title is a front-matter passage of its own: users name papers by it.
+    expect(sections).toEqual(['Front matter', '1 Background', '2 Results']);
+    expect(paper.chunks[0]!.text).toBe(paper.title);
   });
 
   it('reads pipe tables as rows with their header and caption', () => {

@@ -33,7 +33,8 @@ describe('a generated PDF', () => {
     expect(paper.pages).toBe(2);
     expect(paper.title).toBe('Vaccines against HER2 in a test paper');
     const sections = new Set(paper.chunks.filter((chunk) => chunk.kind === 'paragraph').map((chunk) => chunk.section));
-    expect(sections).toEqual(new Set(['1 Introduction', '2 Safety']));
+    expect(sections).toEqual(new Set(['Front matter', '1 Introduction', '2 Safety']));
+    expect(paper.chunks.find((chunk) => chunk.section === 'Front matter')!.text).toBe(paper.title);
   });
 
   it('puts every passage on the page it starts on', () => {

@@ -1,0 +1,73 @@
+/**
+ * Domain vocabulary: documented data files (`*.tsv` in a vocabulary directory; the built-in one
+ * is lib/lexicon/vocabulary, PAPERCHAT_VOCABULARY names others) whose lines list phrases that
+ * stand for one another — a drug's generic and brand names, a journal's title and
+ * abbreviations, a clinical term and its lay words. Lines starting with `#` say what the file
+ * holds and where it comes from.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { searchTerms } from '../text.ts';
+
+export const BUILT_IN_VOCABULARY = join(import.meta.dirname, 'vocabulary');
+
+/** A phrase of a question that the vocabulary knows, and the other phrases of its line. */
+export interface VocabularyMatch {
+  /** Position and length in the question's search terms. */
+  at: number;
+  length: number;
+  alternatives: string[][];
+}
+
+export class Vocabulary {
+  /** Phrase (search terms joined by spaces) → the groups (lines) it belongs to. */
+  private readonly groups = new Map<string, string[][][]>();
+  private longest = 1;
+
+  constructor(lines: string[][]) {
+    for (const line of lines) {
+      const phrases = line.map((phrase) => searchTerms(phrase)).filter((terms) => terms.length > 0);
+      if (phrases.length < 2) continue;
+      for (const phrase of phrases) {
+        const key = phrase.join(' ');
+        this.groups.set(key, [...(this.groups.get(key) ?? []), phrases.filter((other) => other.join(' ') !== key)]);
+        this.longest = Math.max(this.longest, phrase.length);
+      }
+    }
+  }
+
+  /** Every `*.tsv` file of the given directories. Throws with the file name when one cannot be read. */
+  static load(directories: string[]): Vocabulary {
+    const lines: string[][] = [];
+    for (const directory of directories) {
+      let names: string[];
+      try {
+        names = readdirSync(directory).filter((file) => file.endsWith('.tsv')).sort();
+      } catch (error) {
+        throw new Error(`vocabulary: cannot read ${directory} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check PAPERCHAT_VOCABULARY`);
+      }
+      for (const name of names) {
+        for (const line of readFileSync(join(directory, name), 'utf8').split('\n')) {
+          if (line.trim().length === 0 || line.startsWith('#')) continue;
+          lines.push(line.split('\t').map((phrase) => phrase.trim()).filter(Boolean));
+        }
+      }
+    }
+    return new Vocabulary(lines);
+  }
+
+  /** The known phrases among a question's search terms, longest first where they overlap. */
+  matches(terms: string[]): VocabularyMatch[] {
+    const found: VocabularyMatch[] = [];
+    for (let at = 0; at < terms.length; at++) {
+      for (let length = Math.min(this.longest, terms.length - at); length >= 1; length--) {
+        const groups = this.groups.get(terms.slice(at, at + length).join(' '));
+        if (!groups) continue;
+        found.push({ at, length, alternatives: groups.flat() });
+        at += length - 1;
+        break;
+      }
+    }
+    return found;
+  }
+}
