@@ -9,7 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { buildIndex } from '../ingest/build.ts';
 import { LsaEmbedder } from '../lib/embeddings/lsa.ts';
 import { loadIndex } from '../lib/index-store.ts';
-import { Library } from '../server/rag/library.ts';
+import { Library, type LibraryOptions } from '../server/rag/library.ts';
 import { InputError } from './errors.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -28,7 +28,7 @@ export function papersAvailable(): { ok: true } | { ok: false; reason: string } 
 }
 
 /** Links the corpus files into `workDir`/corpus, ingests them into `workDir`/index, and opens the library. */
-export async function papersLibrary(workDir = join(REPO, 'data', 'eval-papers')): Promise<Library> {
+export async function papersLibrary(workDir = join(REPO, 'data', 'eval-papers'), options: LibraryOptions = {}): Promise<Library> {
   const available = papersAvailable();
   if (!available.ok) throw new InputError(`eval: ${available.reason}`);
   const spec = JSON.parse(await readFile(join(PAPERS_DIR, 'corpus.json'), 'utf8')) as CorpusSpec;
@@ -48,5 +48,5 @@ export async function papersLibrary(workDir = join(REPO, 'data', 'eval-papers'))
   if (report.failed.length > 0) throw new InputError(`eval: could not ingest ${report.failed.map((failure) => `${failure.file} (${failure.reason})`).join(', ')}`);
   const index = await loadIndex(indexDir);
   if (!index.lsa) throw new InputError('eval: the multi-paper index has no local embedding model');
-  return new Library(index, new LsaEmbedder(index.lsa));
+  return new Library(index, new LsaEmbedder(index.lsa), options);
 }

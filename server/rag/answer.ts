@@ -10,7 +10,8 @@ import { CitationGuard } from './citation-stream.ts';
 import { answerExtractively } from './extractive.ts';
 import type { Library } from './library.ts';
 import { DECLINE_PHRASE, type Llm, type PromptPassage } from './llm.ts';
-import type { AnalyzedQuestion } from './question.ts';
+import type { AbstainReason } from './evidence.ts';
+import type { AnalyzedQuestion, AnswerType } from './question.ts';
 import type { Passage } from './retrieve.ts';
 
 export interface AnswerOptions {
@@ -73,8 +74,8 @@ async function* answer(parts: AnswererParts, question: string, options: AnswerOp
 
   const extractive = answerExtractively(analyzed, passages, library);
   const timings = () => ({ retrieveMs: round(retrieveMs), answerMs: round(performance.now() - started - retrieveMs) });
-  // Missing entities or kinds of answer mean the papers lack it, whoever writes the answer.
-  const clearlyAbsent = extractive.abstainReason !== undefined && extractive.abstainReason !== 'low-coverage';
+  // Only a subject no paper names is out of the model's reach; everything else it may judge itself.
+  const clearlyAbsent = extractive.abstainReason === 'missing-entity';
 
   if (parts.llm && !clearlyAbsent && !notice) {
     const result = yield* answerWithLlm(parts.llm, analyzed, question, history, passages, extractive.parts, library, signal, timings);
@@ -82,7 +83,7 @@ async function* answer(parts: AnswererParts, question: string, options: AnswerOp
     notice = result.notice;
   }
   if (extractive.abstainReason || extractive.parts.length === 0) {
-    const final = declined(question, parts.llm ? 'llm' : 'extractive', timings(), notice);
+    const final = declined(declineText(question, analyzed, extractive.abstainReason), parts.llm ? 'llm' : 'extractive', timings(), notice);
     yield { type: 'answer-delta', text: final.answer };
     yield { type: 'answer-done', answer: final };
     return final;
@@ -143,7 +144,7 @@ async function* answerWithLlm(
     const rest = held + guard.flush();
     if (guard.cited.length === 0) {
       if (isDecline(rest)) {
-        const final = declined(question, 'llm', timings());
+        const final = declined(declineText(question, analyzed), 'llm', timings());
         yield { type: 'answer-delta', text: final.answer };
         yield { type: 'answer-done', answer: final };
         return { answer: final };
@@ -179,12 +180,36 @@ function isDecline(text: string): boolean {
   return /indexed papers (?:don't|do not) say|passages do not contain|not (?:contained|mentioned|stated) in the passages/i.test(text) || text.trim() === DECLINE_PHRASE;
 }
 
+/** What a decline says is missing, by the kind of answer asked for. */
+const ASKED_FOR: Partial<Record<AnswerType, string>> = {
+  percentage: 'a percentage',
+  duration: 'a duration',
+  count: 'a number',
+  year: 'a year',
+  dose: 'a dose',
+  money: 'a cost',
+  doi: 'a DOI',
+  ratio: 'a hazard or odds ratio',
+};
+
 /**
- * "The indexed papers don't say what the capital of France is." The question is echoed as an
- * indirect question, without markup, and only when short.
+ * A decline that names what is missing: the thing no paper mentions ("The indexed papers don't
+ * mention zolbetuximab."), the kind of answer none gives for the subject ("… don't give a dose
+ * for trastuzumab deruxtecan."), or else the question as an indirect one.
  */
-function declineText(question: string): string {
-  let q = question.replace(/<[^>]*>/g, ' ').replace(/[<>]/g, ' ').replace(/\s+/g, ' ').trim().replace(/[?.!\s]+$/, '');
+export function declineText(question: string, analyzed?: AnalyzedQuestion, reason?: AbstainReason): string {
+  const own = analyzed?.concepts.filter((concept) => !concept.carried) ?? [];
+  const absent = own.filter((concept) => concept.absent && concept.name).map((concept) => safe(concept.surface));
+  if (reason === 'missing-entity' && absent.length > 0) return `The indexed papers don't mention ${joinWords(absent, 'or')}.`;
+  const asked = analyzed ? ASKED_FOR[analyzed.expected] : undefined;
+  const subject = (analyzed?.concepts.filter((concept) => concept.key && !concept.absent) ?? []).map((concept) => safe(concept.surface));
+  if (reason === 'missing-type' && asked) return `The indexed papers don't give ${asked}${subject.length > 0 ? ` for ${joinWords(subject.slice(0, 3), 'and')}` : ''}.`;
+  return echoDecline(question);
+}
+
+/** "The indexed papers don't say what the capital of France is." The question as an indirect one, without markup, when short. */
+function echoDecline(question: string): string {
+  let q = safe(question).replace(/[?.!\s]+$/, '');
   const inverted = /^(what|who|which|where|how \w+)\s+(is|are|was|were)\s+(.+)$/i.exec(q);
   if (inverted && !/^(the )?(\w+ )?(of|in|for)\b/.test(inverted[3]!)) {
     q = `${inverted[1]} ${inverted[3]} ${inverted[2]}`;
@@ -195,8 +220,18 @@ function declineText(question: string): string {
   return q.length > 0 && q.length <= 160 ? `The indexed papers don't say ${q}.` : "The indexed papers don't say.";
 }
 
-function declined(question: string, mode: Answer['mode'], timings: Answer['timings'], notice?: string): Answer {
-  return { answer: declineText(question), abstained: true, mode, citations: [], references: [], timings, ...(notice ? { notice } : {}) };
+/** Text from the asker without markup: it is echoed into the answer. */
+function safe(text: string): string {
+  return text.replace(/<[^>]*>/g, ' ').replace(/[<>]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+function joinWords(words: string[], conjunction: 'and' | 'or'): string {
+  const unique = [...new Set(words)];
+  return unique.length <= 1 ? (unique[0] ?? '') : `${unique.slice(0, -1).join(', ')} ${conjunction} ${unique[unique.length - 1]}`;
+}
+
+function declined(text: string, mode: Answer['mode'], timings: Answer['timings'], notice?: string): Answer {
+  return { answer: text, abstained: true, mode, citations: [], references: [], timings, ...(notice ? { notice } : {}) };
 }
 
 function describe(error: unknown): string {

@@ -7,8 +7,11 @@ import type { LoadedIndex } from '../../lib/index-store.ts';
 import { searchTerms, splitSentences } from '../../lib/text.ts';
 import type { ChatTurn, Chunk, Embedder, GlossaryEntry, Paper, Reference } from '../../lib/types.ts';
 import { CitationResolver } from '../../lib/citations.ts';
+import { LsaEmbedder } from '../../lib/embeddings/lsa.ts';
+import { BUILT_IN_VOCABULARY, Vocabulary } from '../../lib/lexicon/vocabulary.ts';
 import { analyzeQuestion, type AnalyzedQuestion, type TermStatistics } from './question.ts';
-import { Retriever } from './retrieve.ts';
+import { loadAnswerModel, type AnswerModel } from './model.ts';
+import { DEFAULT_RETRIEVAL, Retriever, type RetrievalSettings } from './retrieve.ts';
 
 /** A sentence of a passage with the paper's references that support it. */
 export interface CitedSentence {
@@ -18,6 +21,14 @@ export interface CitedSentence {
   end: number;
   /** References cited in the sentence, or inherited from the nearest cited sentence. */
   refs: number[];
+}
+
+export interface LibraryOptions {
+  vocabulary?: Vocabulary;
+  /** The answering model (default: server/rag/answer-model.json); null: none, for fitting one. */
+  model?: AnswerModel | null;
+  /** Retrieval settings other than the model's (for fitting them). */
+  retrieval?: RetrievalSettings;
 }
 
 export class Library {
@@ -31,11 +42,18 @@ export class Library {
   private readonly sentenceCache = new Map<string, CitedSentence[]>();
   private readonly termCache = new Map<string, Set<string>>();
 
+  /** The fitted answering model; undefined only while `npm run train` computes the features it is fitted on. */
+  readonly model: AnswerModel | undefined;
+
   constructor(
     readonly index: LoadedIndex,
     readonly embedder: Embedder,
+    options: LibraryOptions = {},
   ) {
-    this.retriever = new Retriever(index, embedder);
+    const vocabulary = options.vocabulary ?? Vocabulary.load([BUILT_IN_VOCABULARY]);
+    this.model = options.model === null ? undefined : (options.model ?? loadAnswerModel());
+    this.retriever = new Retriever(index, embedder, options.retrieval ?? this.model?.retrieval ?? DEFAULT_RETRIEVAL);
+    this.lsa = index.lsa ? new LsaEmbedder(index.lsa) : undefined;
     this.glossary = index.papers.flatMap((paper) => paper.glossary);
     for (const paper of index.papers) {
       this.papers.set(paper.docId, paper);
@@ -46,7 +64,9 @@ export class Library {
     this.vocabulary = {
       documentCount: lexical.documentCount,
       documentFrequency: (term) => lexical.documentFrequency(term),
-      aliases: (term) => [...lexical.similarTerms(term).map((similar) => [similar]), ...(initialisms.get(term) ?? [])],
+      aliases: (term, name) => [...lexical.similarTerms(term, { truncations: !name }).map((similar) => [similar]), ...(initialisms.get(term) ?? [])],
+      related: (term) => index.lexicon?.related[term] ?? [],
+      vocabulary,
     };
     for (const chunk of index.chunks) {
       const key = `${chunk.docId}:${chunk.block}`;
@@ -68,6 +88,12 @@ export class Library {
       this.resolvers.set(docId, resolver);
     }
     return resolver;
+  }
+
+  /** The answering model, which answering cannot do without. */
+  requireModel(): AnswerModel {
+    if (!this.model) throw new Error('model: this library was opened without an answering model');
+    return this.model;
   }
 
   /** Analyses a question against this library's glossary and vocabulary. */
@@ -93,6 +119,22 @@ export class Library {
     const block = this.blockOf(chunk);
     const at = block.indexOf(chunk);
     return [block[at - 1], block[at + 1]].filter((neighbor): neighbor is Chunk => neighbor !== undefined);
+  }
+
+  private readonly lsa: LsaEmbedder | undefined;
+  private readonly vectorCache = new Map<string, number[]>();
+
+  /**
+   * A text's offline (LSA) vector, unit length, cached by key when given; undefined when the
+   * index has no local model (it was built with remote embeddings, too slow to ask per sentence).
+   */
+  sentenceVector(text: string, key?: string): number[] | undefined {
+    if (!this.lsa) return undefined;
+    const cached = key ? this.vectorCache.get(key) : undefined;
+    if (cached) return cached;
+    const vector = this.lsa.embed(text);
+    if (key) this.vectorCache.set(key, vector);
+    return vector;
   }
 
   /** Search terms of an arbitrary text, cached by key. */

@@ -4,28 +4,13 @@
  * answer expected (a percentage, a duration, a year, a dose…), and what it carries over from
  * the previous turn when it is a follow-up.
  */
-import { isCommonWord } from '../../lib/common-words.ts';
-import { Synonyms } from '../../lib/synonyms.ts';
-import { foldForSearch, searchTerms, searchTokens } from '../../lib/text.ts';
+import { numberWords } from '../../lib/lexicon/numbers.ts';
+import { searchTerms, searchTokens } from '../../lib/text.ts';
 import type { ChatTurn, GlossaryEntry } from '../../lib/types.ts';
+import { conceptsOf, QUESTION_WORDS, type Concept, type TermStatistics } from './concepts.ts';
+import { whWord, type WhWord } from './features.ts';
 
-/** One thing the question mentions; matched when every term of any alternative is present. */
-export interface Concept {
-  label: string;
-  alternatives: string[][];
-  /** Inverse document frequency: rare words weigh more. */
-  weight: number;
-  /** A specific entity the evidence must mention (a drug, a trial, a rare term). */
-  key: boolean;
-  /** Carried over from an earlier turn: helps retrieval, not required of the evidence. */
-  carried: boolean;
-  /** No passage of the corpus uses it. */
-  absent: boolean;
-  /** Written as a name or code (capitals, digits): NCT00103324, TOGA, T-DXd. */
-  name: boolean;
-  /** One of the things a comparison sets side by side ("T-DM1 and T-DXd"). */
-  compared?: boolean;
-}
+export type { Concept, TermStatistics } from './concepts.ts';
 
 export type AnswerType =
   | 'percentage'
@@ -62,40 +47,26 @@ export interface AnalyzedQuestion {
   counted?: string;
   /** Glossary entries the question names. */
   glossaryHits: GlossaryEntry[];
+  /** Numbers the question names, as digits (number words included). */
+  numbers: string[];
+  /** The question's content terms in order (for phrase overlap). */
+  termSequence: string[];
+  /** What kind of thing the answer names: "which *kernel*", "what *advantages*", "how many *patients*". */
+  focus: string[];
+  /** The wh-word that asks for a reason, a person, a place, a way or a time. */
+  wh?: WhWord;
+  /** The question is about the paper itself (its authors, journal, funding), which front and back matter answer. */
+  aboutPaper: boolean;
 }
 
-/** Corpus statistics the analysis needs: how many passages contain a term, and near misses. */
-export interface TermStatistics {
-  documentCount: number;
-  documentFrequency(term: string): number;
-  /**
-   * What an unseen term probably meant, as alternatives of corpus terms: spelling variants and
-   * truncations ([["chemotherapi"]]), or the phrase an initialism stands for ("NEJM").
-   */
-  aliases(term: string): string[][];
-}
-
-// Words that shape a question but never name what it is about.
-const QUESTION_WORDS = new Set(
-  searchTerms(
-    'what which who whom whose when where why how many much often long does did do is are was were can could should would ' +
-      'tell give list name describe explain compare comparison mention mentioned according paper review authors author article text ' +
-      'reported report reports show shown find found study studies kind type main role use used using stand stands abbreviation ' +
-      'abbreviated acronym short mean means meaning refer refers define definition called known anything something happen ' +
-      'happens happened versus compared differ difference different cited cite citation journal published doi first year',
-  ),
-);
+/** Questions about the paper itself, which its front and back matter answer. */
+const ABOUT_THE_PAPER = /\b(authors?|wrote|written|edit(?:ed|or|ors)|review(?:ed|ers)|affiliat\w*|universit\w*|hospital|received|accepted|published|publication|licen[cs]e|copyright|correspond\w*|e-?mail|fund\w*|grant|support(?:ed)?|conflicts?|interests?|generative|citation|cite this|doi|journal|keywords?|abbreviations?|stands? for)\b/i;
 
 const EXCLUSION =
   /\b(?:besides|other than|apart from|except(?: for)?|excluding|aside from|rather than|instead of)\s+([^,.;?]+?)(?=\s+(?:in|for|on|with|at|by|being|are|is|was|were|that)\b|[,.;?]|$)/i;
 
 const ANSWER_PHRASE =
   /^\s*(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|can|could|has|have|had)\b)((?:[\w-]+\s+){0,3}?)(?=(?:is|are|was|were|do|does|did|can|could|has|have|had|would|should|will|needs?|carries|causes?)\b)|\bwhere in the ([\w-]+)/i;
-
-/** Everyday words for what papers say in their own terms (an immutable table). */
-const SYNONYMS = new Synonyms();
-
-const NUMBER_WORD = /^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred)$/;
 
 // Pronouns and phrases that point back to the previous turn.
 const FOLLOW_UP = /^(and|also|what about|how about|and what|then)\b|\b(it|its|they|them|their|this|that|these|those|the same|the drug|the trial|the study|the combination|that combination|this drug|this trial|the latter|the former)\b/i;
@@ -133,6 +104,11 @@ export function analyzeQuestion(
     comparative,
     ...(counted ? { counted } : {}),
     glossaryHits: own.glossaryHits,
+    numbers: [...new Set([...(question.match(/\d+(?:\.\d+)?/g) ?? []), ...numberWords(question).map((number) => String(number.value))])],
+    termSequence: searchTokens(question).map((token) => token.term).filter((term) => !QUESTION_WORDS.has(term)),
+    focus: [...new Set([...searchTerms(ANSWER_PHRASE.exec(question)?.slice(1).join(' ') ?? ''), ...(counted ? [counted] : [])])],
+    ...(whWord(question) ? { wh: whWord(question)! } : {}),
+    aboutPaper: ABOUT_THE_PAPER.test(question),
   };
 }
 
@@ -178,6 +154,11 @@ function sameConcept(a: Concept, b: Concept): boolean {
  * had any (follow-ups chain back), and of the answer after it ("Which ADC is first-in-class?"
  * → "RC48 …" → "What is its DAR?" is about RC48).
  */
+/** An answer without its citation marks and cited authors ("[2]", "(Range and Virányi, 2011)"), which name no subject. */
+function withoutCitations(text: string): string {
+  return text.replace(/\[\d+(?:[,–-]\s*\d+)*\]/g, ' ').replace(/\([^()]*\b(?:1[6-9]|20)\d{2}[a-z]?\b[^()]*\)/g, ' ');
+}
+
 function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statistics: TermStatistics): Concept[] {
   for (let i = history.length - 1; i >= 0; i--) {
     const turn = history[i]!;
@@ -185,7 +166,7 @@ function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statist
     const key = conceptsOf(turn.content, glossary, statistics, false).concepts.filter((concept) => concept.key);
     const reply = history.slice(i + 1).find((later) => later.role === 'assistant');
     const answered = reply
-      ? conceptsOf(reply.content.replace(/\[\d+\]/g, '').slice(0, 400), glossary, statistics, false)
+      ? conceptsOf(withoutCitations(reply.content).slice(0, 400), glossary, statistics, false)
           .concepts.filter((concept) => concept.key && !concept.absent && !key.some((mine) => sameConcept(mine, concept)))
           .sort((a, b) => b.weight - a.weight)
           .slice(0, 2)
@@ -193,119 +174,6 @@ function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statist
     if (key.length + answered.length > 0) return [...key, ...answered];
   }
   return [];
-}
-
-function conceptsOf(
-  text: string,
-  glossary: GlossaryEntry[],
-  statistics: TermStatistics,
-  carried: boolean,
-): { concepts: Concept[]; glossaryHits: GlossaryEntry[] } {
-  const terms = searchTerms(text);
-  const used = new Array<boolean>(terms.length).fill(false);
-  const concepts: Concept[] = [];
-  const glossaryHits: GlossaryEntry[] = [];
-  const n = Math.max(1, statistics.documentCount);
-  const idf = (term: string) => Math.log(1 + (n + 0.5) / (statistics.documentFrequency(term) + 0.5));
-  // The words as written, to see capitals: "Lauren", "SPOTLIGHT", "France" name things.
-  const written = new Map<string, string>();
-  const words = [...text.matchAll(/[\p{L}\p{N}]+(?:[-.'/][\p{L}\p{N}]+)*/gu)];
-  words.forEach((match, i) => {
-    const term = searchTerms(match[0])[0];
-    if (term && !written.has(term)) written.set(term, i === 0 ? match[0].charAt(0).toLowerCase() + match[0].slice(1) : match[0]);
-  });
-  const isName = (term: string) => {
-    const word = written.get(term) ?? term;
-    return /[A-Z]/.test(word) || /\d/.test(word);
-  };
-  const isCommon = (term: string) => {
-    const common = (word: string) => isCommonWord(word) || isCommonWord(word.replace(/(ies)$/, 'y').replace(/(es|s|ed|ing|ly)$/, ''));
-    // "follow-up" is everyday English when each of its pieces is.
-    return (written.get(term) ?? term).toLowerCase().split(/[-/]/).every((piece) => piece.length === 0 || common(piece));
-  };
-  /**
-   * Key concepts must appear with the answer: rare terms of the corpus, and words the corpus
-   * never uses unless they are everyday English (a paraphrase, not a missing subject).
-   */
-  const isKey = (term: string) => {
-    const df = statistics.documentFrequency(term);
-    if (df === 0) return isName(term) || !isCommon(term);
-    if (/\d/.test(term)) return term.length >= 2 && df <= 0.15 * n;
-    return df <= Math.max(3, 0.04 * n) && (isName(term) || !isCommon(term));
-  };
-  /** Everyday words the corpus never uses weigh little: they are the asker's wording. */
-  const weightOf = (term: string) => (statistics.documentFrequency(term) === 0 && !isKey(term) ? 1 : idf(term));
-
-  // Abbreviations and their long forms, as phrases, both ways.
-  const seen = new Set<string>();
-  for (const entry of glossary) {
-    const short = searchTerms(entry.short);
-    const long = searchTerms(entry.long);
-    if (short.length === 0 || long.length === 0) continue;
-    for (const form of [short, long]) {
-      const at = findSequence(terms, form);
-      if (at === -1) continue;
-      const key = `${short.join(' ')}|${long.join(' ')}`;
-      for (let i = at; i < at + form.length; i++) used[i] = true;
-      if (seen.has(key)) break;
-      seen.add(key);
-      glossaryHits.push(entry);
-      const existing = concepts.find((concept) => concept.alternatives.some((alternative) => alternative.join(' ') === short.join(' ')));
-      if (existing) {
-        if (!existing.alternatives.some((alternative) => alternative.join(' ') === long.join(' '))) existing.alternatives.push(long);
-      } else {
-        // Tables write "median PFS" as mPFS: let the plain abbreviation match its m-form too.
-        const median = glossary.find((other) => other.short.toLowerCase() === `m${entry.short.toLowerCase()}`);
-        concepts.push({
-          label: entry.short,
-          alternatives: median ? [short, long, searchTerms(median.short)] : [short, long],
-          weight: Math.max(...short.map(weightOf)),
-          // Key when named by its (rare) short form; a long form of common words is a description.
-          key: form === short ? short.some(isKey) : long.every(isKey),
-          carried,
-          absent: false,
-          name: /[A-Z]|\d/.test(entry.short.slice(1)),
-        });
-      }
-      break;
-    }
-  }
-  const labels = foldForSearch(text).match(/[a-z0-9]+(?:[-.'/][a-z0-9]+)*/g) ?? [];
-  let position = 0;
-  for (const token of searchTokens(text)) {
-    const at = position;
-    position += 1 + token.parts.length;
-    if (used[at] || QUESTION_WORDS.has(token.term)) continue;
-    if (concepts.some((concept) => concept.alternatives.some((alternative) => alternative.length === 1 && alternative[0] === token.term))) continue;
-    // A hyphenated name matches written whole or in parts ("HER2-positive" / "HER2 positive");
-    // a word the corpus lacks also matches the corpus words it is probably a variant of.
-    const alternatives = token.parts.length > 0 ? [[token.term], token.parts] : [[token.term]];
-    const variants = statistics.documentFrequency(token.term) === 0 ? statistics.aliases(token.term) : [];
-    alternatives.push(...variants);
-    // Ordinary words may be said differently ("live longer" → survival); names never are.
-    if (token.parts.length === 0 && !isName(token.term)) alternatives.push(...SYNONYMS.of(token.term));
-    concepts.push({
-      label: labels.find((label) => searchTerms(label)[0] === token.term) ?? token.term,
-      alternatives,
-      weight: variants.length > 0 ? Math.max(...variants[0]!.map(idf)) : weightOf(token.term),
-      // "HER2-positive" is as common as its parts; "five-year" names a time point the corpus lacks.
-      key:
-        (isKey(token.term) && (token.parts.length === 0 || token.parts.some(isKey))) ||
-        (statistics.documentFrequency(token.term) === 0 && token.parts.some((part) => NUMBER_WORD.test(part))),
-      carried,
-      absent: variants.length === 0 && statistics.documentFrequency(token.term) === 0 && token.parts.every((part) => statistics.documentFrequency(part) === 0),
-      name: isName(token.term),
-    });
-  }
-  return { concepts, glossaryHits };
-}
-
-function findSequence(terms: string[], sequence: string[]): number {
-  outer: for (let i = 0; i + sequence.length <= terms.length; i++) {
-    for (let j = 0; j < sequence.length; j++) if (terms[i + j] !== sequence[j]) continue outer;
-    return i;
-  }
-  return -1;
 }
 
 /** The kind of answer the wording asks for. */
@@ -333,7 +201,7 @@ function countedThing(question: string): string | undefined {
 
 function intentOf(question: string, namesAbbreviation: boolean): Intent {
   const q = question.toLowerCase();
-  if (/\bstands? for\b|\babbreviat|\bacronym\b|\bshort (name|form)\b|\bcode name\b|\bshort for\b|\bspelled out\b|\bfull (name|form)\b/.test(q)) return 'abbreviation';
+  if (/\bstands? for\b|\babbreviat|\bacronym\b|\bshort (name|form)\b|\bcode name\b|\bshort for\b|\bspelled out\b|\bfull (name|form)\b|\balso (called|known as)\b|\b(other|another) name\b/.test(q)) return 'abbreviation';
   if (namesAbbreviation && /\bwhat (does|do) \S+ (mean|refer to)\b|\brefer to\b/.test(q)) return 'abbreviation';
   if (/\bname of the (?:[\w-]+ ){0,3}(?:trial|study)\b|\bstudy code\b|\bwhich (?:named )?(?:[\w-]+ ){0,2}(?:trials?|studies|study)\b.*\b(?:support|show|cited|behind|report)|\bsupports? (?:the|this) (?:claim|statement|finding)|\bwhich study\b/.test(q)) {
     return 'reference';

@@ -6,11 +6,14 @@
 import type { LoadedIndex } from '../../lib/index-store.ts';
 import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, Embedder } from '../../lib/types.ts';
+import { matchWeight, type Concept } from './concepts.ts';
 import type { AnalyzedQuestion } from './question.ts';
 
 export interface Passage {
   chunk: Chunk;
   score: number;
+  /** Cosine similarity of the passage's vector to the question's (0 when not computed). */
+  dense?: number;
   /** How it was found. */
   via: 'search' | 'citation-hop';
 }
@@ -25,6 +28,35 @@ export interface RetrieveOptions {
   denseWeight?: number;
 }
 
+/**
+ * How retrieval weighs what it finds, beyond the two rankings. Fitted with the answering
+ * model (`npm run train` searches them for retrieval recall on the train split) and stored in
+ * server/rag/answer-model.json; these defaults are what it found.
+ */
+export interface RetrievalSettings {
+  /** Score kept by a passage that lacks a key concept of the question (per concept missing). */
+  missingKey: number;
+  /** … that lacks the earlier turn's subject, for a follow-up. */
+  missingCarried: number;
+  /** Score kept by a reference entry when the question is not about references. */
+  referenceEntry: number;
+  /** How much a paper's title, keywords and abstract matching the question lift its passages. */
+  titleBoost: number;
+  /** How much the paper most of the retrieved score falls to lifts its passages. */
+  paperWeight: number;
+  /** BM25 boost of an alternative that is not the question's own word (synonym, alias). */
+  expansionBoost: number;
+  /**
+   * BM25 weight of a concept that names a paper (is in its title or keywords): it tells which
+   * paper, which the paper's lift already uses, not which of its passages.
+   */
+  paperTermWeight: number;
+  /** Score of a passage reached by a hop (a cited reference entry, a citing passage) relative to the passage it came from. */
+  hop: number;
+}
+
+export const DEFAULT_RETRIEVAL: RetrievalSettings = { missingKey: 0.75, missingCarried: 0.5, referenceEntry: 0.6, titleBoost: 1, paperWeight: 0.3, expansionBoost: 0.5, paperTermWeight: 1, hop: 0.8 };
+
 export const DEFAULT_RETRIEVE: RetrieveOptions = { limit: 12, depth: 60 };
 
 /** Reciprocal rank fusion constant (Cormack et al. 2009). */
@@ -36,10 +68,18 @@ export class Retriever {
   /** Reference entries by `docId:n`. */
   private readonly entries = new Map<string, Chunk>();
 
+  private readonly positions = new Map<string, number>();
+  private readonly profiles = new Map<string, Set<string>>();
+
   constructor(
     private readonly index: LoadedIndex,
     private readonly embedder: Embedder,
+    private readonly settings: RetrievalSettings = DEFAULT_RETRIEVAL,
   ) {
+    index.chunks.forEach((chunk, position) => this.positions.set(chunk.id, position));
+    for (const paper of index.papers) {
+      this.profiles.set(paper.docId, new Set(searchTerms([paper.title, ...(paper.front?.keywords ?? []), paper.source.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ')].join(' '))));
+    }
     for (const chunk of index.chunks) {
       if (chunk.kind === 'reference') {
         this.entries.set(`${chunk.docId}:${chunk.refs[0]}`, chunk);
@@ -76,63 +116,122 @@ export class Retriever {
     return this.entries.get(`${docId}:${n}`);
   }
 
+  /** What a paper is about by its title, keywords and file name, as search terms. */
+  paperTerms(docId: string): Set<string> {
+    return this.profiles.get(docId) ?? new Set();
+  }
+
+  /** Whether a concept names some indexed paper. */
+  private namesAPaper(concept: Concept): boolean {
+    return [...this.profiles.values()].some((profile) => matchWeight(concept, profile) > 0);
+  }
+
   async retrieve(question: AnalyzedQuestion, options: RetrieveOptions = DEFAULT_RETRIEVE): Promise<Passage[]> {
-    const { terms, weights } = queryTerms(question);
+    const { terms, weights } = queryTerms(question, this.settings, (concept) => this.namesAPaper(concept));
     const lexicalWeight = options.lexicalWeight ?? 1;
     const denseWeight = options.denseWeight ?? 1;
     const lexical = lexicalWeight > 0 ? this.index.lexical.query(terms, options.depth, weights) : [];
-    const dense = denseWeight > 0 ? await this.dense(question, options.depth) : [];
+    const dense = denseWeight > 0 ? await this.dense(question, options.depth) : { ids: [], vector: [] };
 
     const fused = new Map<string, number>();
     lexical.forEach((hit, rank) => fused.set(hit.id, (fused.get(hit.id) ?? 0) + lexicalWeight / (RRF_K + rank + 1)));
-    dense.forEach((id, rank) => fused.set(id, (fused.get(id) ?? 0) + denseWeight / (RRF_K + rank + 1)));
+    dense.ids.forEach((id, rank) => fused.set(id, (fused.get(id) ?? 0) + denseWeight / (RRF_K + rank + 1)));
 
-    const wantsReferences = question.intent === 'reference';
-    const keys = question.concepts.filter((concept) => concept.key);
     const scored = new Map<string, Passage>();
+    const papers = this.paperPriors(question, fused);
     for (const [id, score] of fused) {
       const chunk = this.index.chunkById.get(id);
-      if (!chunk) continue;
-      let adjusted = score;
-      // Reference titles are dense with topic words and outrank the text that answers; unless
-      // the question is about the reference list, they count for less.
-      if (chunk.kind === 'reference' && !wantsReferences) adjusted *= 0.6;
-      // Passages that name the question's entities (and a follow-up's subject) come first.
-      if (keys.length > 0) {
-        const terms = this.termsOf(chunk);
-        for (const concept of keys) {
-          const present = concept.alternatives.some((alternative) => alternative.every((term) => terms.has(term)));
-          if (!present) adjusted *= concept.carried ? 0.5 : 0.75;
-        }
-      }
-      scored.set(id, { chunk, score: adjusted, via: 'search' });
+      if (chunk) scored.set(id, { chunk, score: score * this.adjustment(question, chunk) * (papers.get(chunk.docId) ?? 1), via: 'search' });
     }
-
-    const ranked = [...scored.values()].sort((a, b) => b.score - a.score);
-    const top = ranked.slice(0, options.limit);
-    // Hops: entries among the top bring their citing passages; passages bring their entries.
-    for (const passage of top.slice(0, 8)) {
-      const { chunk } = passage;
-      if (chunk.kind === 'reference') {
-        for (const citing of this.citingPassages(chunk.docId, chunk.refs[0]!)) addHop(scored, citing, passage.score * 0.9);
-      } else if (wantsReferences) {
-        for (const n of chunk.refs) {
-          const entry = this.referenceEntry(chunk.docId, n);
-          if (entry) addHop(scored, entry, passage.score * 0.8);
-        }
-      }
-    }
-    return [...scored.values()].sort((a, b) => b.score - a.score).slice(0, options.limit);
+    this.addHops(question, scored, options.limit);
+    const top = [...scored.values()].sort((a, b) => b.score - a.score).slice(0, options.limit);
+    for (const passage of top) passage.dense = this.similarity(dense.vector, passage.chunk);
+    return top;
   }
 
-  private async dense(question: AnalyzedQuestion, depth: number): Promise<string[]> {
+  /**
+   * Reference entries count less unless asked for; passages without the question's entities
+   * too, unless their paper's title names the entity (every passage of a paper is about it).
+   */
+  private adjustment(question: AnalyzedQuestion, chunk: Chunk): number {
+    let factor = chunk.kind === 'reference' && question.intent !== 'reference' ? this.settings.referenceEntry : 1;
+    const terms = this.termsOf(chunk);
+    const paper = this.paperTerms(chunk.docId);
+    for (const concept of question.concepts) {
+      if (!concept.key || matchWeight(concept, terms) > 0 || matchWeight(concept, paper) > 0) continue;
+      factor *= concept.carried ? this.settings.missingCarried : this.settings.missingKey;
+    }
+    return factor;
+  }
+
+  /**
+   * A lift for each paper: by how much of the question its title, keywords and file name match
+   * (users name papers by their topic: "the dog paper", "the DOLCE trial"), and by its share of
+   * the best fused scores.
+   */
+  private paperPriors(question: AnalyzedQuestion, fused: Map<string, number>): Map<string, number> {
+    const own = question.concepts.filter((concept) => !concept.carried);
+    const total = own.reduce((sum, concept) => sum + concept.weight, 0) || 1;
+    const mass = new Map<string, number>();
+    for (const [id, score] of [...fused].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+      const docId = this.index.chunkById.get(id)?.docId;
+      if (docId) mass.set(docId, (mass.get(docId) ?? 0) + score);
+    }
+    const most = Math.max(0, ...mass.values()) || 1;
+    const priors = new Map<string, number>();
+    for (const [docId, profile] of this.profiles) {
+      const title = own.reduce((sum, concept) => sum + (concept.alternatives.some((alternative) => alternative.every((term) => profile.has(term))) ? concept.weight : 0), 0) / total;
+      priors.set(docId, (1 + this.settings.titleBoost * title) * (1 - this.settings.paperWeight + this.settings.paperWeight * ((mass.get(docId) ?? 0) / most)));
+    }
+    return priors;
+  }
+
+  /**
+   * Hops: entries among the top bring their citing passages; passages bring their entries when
+   * references are asked for.
+   */
+  private addHops(question: AnalyzedQuestion, scored: Map<string, Passage>, limit: number): void {
+    const top = [...scored.values()].sort((a, b) => b.score - a.score).slice(0, Math.min(8, limit));
+    const hop = this.settings.hop;
+    for (const passage of top) {
+      const { chunk } = passage;
+      if (chunk.kind === 'reference') {
+        for (const citing of this.citingPassages(chunk.docId, chunk.refs[0]!)) addHop(scored, citing, passage.score * hop);
+      } else if (question.intent === 'reference') {
+        for (const n of chunk.refs) {
+          const entry = this.referenceEntry(chunk.docId, n);
+          if (entry) addHop(scored, entry, passage.score * hop);
+        }
+      }
+    }
+  }
+
+  private async dense(question: AnalyzedQuestion, depth: number): Promise<{ ids: string[]; vector: number[] }> {
     const count = this.index.chunks.length;
-    if (count === 0) return [];
+    if (count === 0) return { ids: [], vector: [] };
     const expansions = question.glossaryHits.map((entry) => `${entry.short} ${entry.long}`).join(' ');
     const vector = await this.embedder.embedQuery(`${question.searchText} ${expansions}`.trim());
     const result = this.index.hnsw.searchKnn(vector, Math.min(depth, count));
     // hnswlib returns cosine distances, lower is closer, already sorted.
-    return result.neighbors.map((position) => this.index.chunks[position]!.id);
+    return { ids: result.neighbors.map((position) => this.index.chunks[position]!.id), vector };
+  }
+
+  /** Cosine similarity of a chunk's stored vector to the question's. */
+  private similarity(vector: number[], chunk: Chunk): number {
+    const position = this.positions.get(chunk.id);
+    const dimensions = this.index.manifest.embedder.dimensions;
+    if (position === undefined || vector.length !== dimensions) return 0;
+    let dot = 0;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < dimensions; i++) {
+      const x = vector[i]!;
+      const y = this.index.vectors[position * dimensions + i]!;
+      dot += x * y;
+      a += x * x;
+      b += y * y;
+    }
+    return a === 0 || b === 0 ? 0 : dot / Math.sqrt(a * b);
   }
 }
 
@@ -145,13 +244,16 @@ function addHop(scored: Map<string, Passage>, chunk: Chunk, score: number): void
   scored.set(chunk.id, { chunk, score, via: 'citation-hop' });
 }
 
-/** BM25 terms: the question's words (and a follow-up's carried subject) count fully, expansions less. */
-function queryTerms(question: AnalyzedQuestion): { terms: string[]; weights: Map<string, number> } {
+/**
+ * BM25 terms: the question's words (and a follow-up's carried subject) count fully, other
+ * forms less, and words naming a paper by the settings' weight for them.
+ */
+function queryTerms(question: AnalyzedQuestion, settings: RetrievalSettings, namesAPaper: (concept: Concept) => boolean): { terms: string[]; weights: Map<string, number> } {
   const weights = new Map<string, number>();
   for (const concept of question.concepts) {
+    const scale = namesAPaper(concept) ? settings.paperTermWeight : 1;
     concept.alternatives.forEach((alternative, i) => {
-      // The carried subject of a follow-up is what it is about; expansions only help recall.
-      const weight = i === 0 ? 1 : 0.5;
+      const weight = scale * (i === 0 ? 1 : settings.expansionBoost * (concept.weights[i] ?? 1));
       for (const term of alternative) weights.set(term, Math.max(weights.get(term) ?? 0, weight));
     });
   }

@@ -5,6 +5,7 @@
 import type { Config } from '../../lib/config.ts';
 import { queryEmbedder } from '../../lib/embeddings/index.ts';
 import { loadIndex } from '../../lib/index-store.ts';
+import { Vocabulary } from '../../lib/lexicon/vocabulary.ts';
 import { createAnswerer, type Answerer } from './answer.ts';
 import { Library } from './library.ts';
 import { createLlm, type Llm } from './llm.ts';
@@ -12,7 +13,7 @@ import { createLlm, type Llm } from './llm.ts';
 /** Loads the current index and the embedder that built it. */
 export async function openLibrary(config: Config): Promise<Library> {
   const index = await loadIndex(config.indexDir);
-  return new Library(index, await queryEmbedder(config, index));
+  return new Library(index, await queryEmbedder(config, index), { vocabulary: Vocabulary.load(config.vocabularyDirs) });
 }
 
 export function llmFrom(config: Config): Llm | undefined {

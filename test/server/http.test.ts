@@ -54,7 +54,7 @@ describe('POST /api/ask', () => {
   it('declines a question the papers do not answer', async () => {
     const answer = (await (await post('/api/ask', JSON.stringify({ question: 'How do I reverse a list in Python?' }))).json()) as Answer;
     expect(answer).toMatchObject({ abstained: true, citations: [], references: [] });
-    expect(answer.answer).toMatch(/^The indexed papers don't say/);
+    expect(answer.answer).toMatch(/^The indexed papers don't (?:say|mention|give) /);
   });
 
   it.each([
@@ -89,6 +89,16 @@ describe('POST /api/ask', () => {
 });
 
 describe('GET endpoints', () => {
+  it('offers example questions made from the index, each of which it answers', async () => {
+    const { examples } = (await (await fetch(`${server.url}/api/examples`)).json()) as { examples: string[] };
+    // The review's most used abbreviation, one of its tables and a reference entry.
+    expect(examples).toEqual(expect.arrayContaining([expect.stringMatching(/^What does [A-Z][\w-]+ stand for\?$/), expect.stringMatching(/^What does Table \d+ show\?$/), 'Which journal published reference 1?']));
+    for (const question of examples) {
+      const answer = (await (await post('/api/ask', JSON.stringify({ question }))).json()) as Answer;
+      expect(answer.abstained, question).toBe(false);
+    }
+  });
+
   it('reports health: ready, mode and index statistics', async () => {
     const health = (await (await fetch(`${server.url}/api/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({

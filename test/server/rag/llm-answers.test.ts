@@ -142,6 +142,20 @@ describe('LLM answers over a streaming OpenAI-compatible server', () => {
     expect(final.citations).toEqual([]);
   });
 
+  it.each([
+    'My oncologist mentioned Enhertu for my dad. Did it help people with stomach cancer live longer?',
+    'roughly how many people got chemo plus herceptin in the big trial?',
+  ])('shows an everyday-wording question to the model with the passages that answer it: %s', async (question) => {
+    const before = fake.requests.length;
+    fake.onChat = () => ({ kind: 'stream', tokens: ['Yes: overall survival was longer [1].'] });
+    const { final } = await collect(question);
+    expect(fake.requests.length).toBe(before + 1);
+    expect(final).toMatchObject({ mode: 'llm', abstained: false });
+    // The passages the model was given hold the trastuzumab evidence, not just any text.
+    const prompt = JSON.stringify(fake.requests[fake.requests.length - 1]);
+    expect(prompt).toMatch(/trastuzumab/i);
+  });
+
   it('does not call the model for a question the papers clearly do not cover', async () => {
     const before = fake.requests.length;
     fake.onChat = () => ({ kind: 'stream', tokens: ['Paris [1].'] });

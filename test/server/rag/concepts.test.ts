@@ -1,0 +1,81 @@
+/**
+ * The concepts of a question, over a tiny real corpus: its lexical index, WordNet lexicon and
+ * the built-in vocabulary.
+ */
+import { describe, expect, it } from 'vitest';
+import { LexicalIndex } from '../../../lib/lexical.ts';
+import { buildLexicon } from '../../../lib/lexicon/corpus.ts';
+import { BUILT_IN_VOCABULARY, Vocabulary } from '../../../lib/lexicon/vocabulary.ts';
+import { WordNet } from '../../../lib/lexicon/wordnet.ts';
+import { searchTerms } from '../../../lib/text.ts';
+import type { Chunk } from '../../../lib/types.ts';
+import { conceptsOf, matchWeight, QUESTION_WORDS, type TermStatistics } from '../../../server/rag/concepts.ts';
+
+const chunks = [
+  'Trastuzumab deruxtecan (T-DXd) improved overall survival in gastric cancer.',
+  'Fifteen trials enrolled 15 patients each and chemotherapy was given.',
+  'Trastuzumab plus chemotherapy was the standard in HER2-positive disease.',
+].map((text, seq): Chunk => ({ id: `c${seq}`, docId: 'p', docTitle: 'P', section: '', sectionPath: [], span: { start: 0, end: text.length }, kind: 'paragraph', refs: [], text, seq, block: seq }));
+const lexical = LexicalIndex.build(chunks);
+const lexicon = buildLexicon(chunks, WordNet.load());
+const statistics: TermStatistics = {
+  documentCount: lexical.documentCount,
+  documentFrequency: (term) => lexical.documentFrequency(term),
+  aliases: (term) => lexical.similarTerms(term).map((similar) => [similar]),
+  related: (term) => lexicon.related[term] ?? [],
+  vocabulary: Vocabulary.load([BUILT_IN_VOCABULARY]),
+};
+const glossary = [{ short: 'T-DXd', long: 'trastuzumab deruxtecan' }, { short: 'OS', long: 'overall survival' }];
+const concepts = (text: string) => conceptsOf(text, glossary, statistics).concepts;
+const find = (text: string, label: string) => concepts(text).find((concept) => concept.label === label)!;
+const t = (text: string) => searchTerms(text);
+
+describe('conceptsOf', () => {
+  it('makes content words concepts and question words not', () => {
+    expect(concepts('What did the authors report about chemotherapy?').map((concept) => concept.surface)).toEqual(['chemotherapy']);
+    expect(concepts('Which study compared patients?').map((concept) => concept.label)).toEqual(['patients']);
+    expect([...QUESTION_WORDS]).toEqual(expect.arrayContaining(t('what which study compared')));
+  });
+
+  it('expands glossary abbreviations to their long form, and long forms to the abbreviation', () => {
+    const { concepts: found, glossaryHits } = conceptsOf('What was the OS with T-DXd?', glossary, statistics);
+    expect(glossaryHits.map((entry) => entry.short)).toEqual(['T-DXd', 'OS']);
+    expect(found.find((concept) => concept.label === 'OS')!.alternatives).toEqual([t('OS'), t('overall survival')]);
+    const long = find('What did trastuzumab deruxtecan improve?', 'T-DXd');
+    expect(long).toMatchObject({ surface: 'trastuzumab deruxtecan', alternatives: [t('T-DXd'), t('trastuzumab deruxtecan')], key: true, name: true });
+  });
+
+  it('gives vocabulary phrases their other names: brands, lay terms', () => {
+    expect(find('Did Herceptin help?', 'herceptin')).toMatchObject({ surface: 'Herceptin', key: true, name: true });
+    expect(find('Did Herceptin help?', 'herceptin').alternatives).toContainEqual(['trastuzumab']);
+    expect(find('Is stomach cancer treatable?', 'stomach cancer').alternatives).toEqual([t('stomach cancer'), t('gastric cancer')]);
+  });
+
+  it('reads number words as digits, and near spellings as corpus words', () => {
+    expect(find('How many patients were in fifteen trials?', 'fifteen')).toMatchObject({ alternatives: [['fifteen'], ['15']], weights: [1, 1] });
+    expect(find('Was trastuzumb given?', 'trastuzumb')).toMatchObject({ alternatives: [['trastuzumb'], ['trastuzumab']], weights: [1, 0.9], absent: false });
+  });
+
+  it('relates ordinary words through the corpus lexicon, weighted less', () => {
+    const live = find('How long do people live?', 'live');
+    expect(live.alternatives).toEqual([['live'], t('survival')]);
+    expect(live.weights[1]).toBeCloseTo(0.7 * 0.6);
+    expect(live.common).toBe(true);
+  });
+
+  it('marks words the corpus lacks as absent, and carried-over concepts as carried', () => {
+    expect(find('What about xyzzyplugh?', 'xyzzyplugh')).toMatchObject({ absent: true, key: true });
+    expect(conceptsOf('chemotherapy', [], statistics, true).concepts.every((concept) => concept.carried)).toBe(true);
+  });
+});
+
+describe('matchWeight', () => {
+  it('is the weight of the surest alternative whose terms are all present', () => {
+    const tdxd = find('T-DXd', 'T-DXd');
+    expect(matchWeight(tdxd, new Set(t('with trastuzumab deruxtecan')))).toBe(1);
+    expect(matchWeight(tdxd, new Set(t('trastuzumab alone')))).toBe(0);
+    const live = find('live', 'live');
+    expect(matchWeight(live, new Set(t('survival')))).toBeCloseTo(0.42);
+    expect(matchWeight(live, new Set(t('survival live')))).toBe(1);
+  });
+});
