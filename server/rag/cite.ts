@@ -82,9 +82,9 @@ export function assembleAnswer(parts: CitedPart[], library: Library, mode: Answe
   return { answer: text, abstained: false, mode, citations, references, timings };
 }
 
-/** "… chemotherapy." → "… chemotherapy [1]." */
+/** "… chemotherapy." → "… chemotherapy [1]."; an item of a list, "T-DM1;" → "T-DM1 [1];". */
 function withMarker(sentence: string, n: number): string {
   const trimmed = sentence.trim();
-  const match = /^(.*?)([.!?]+["'”)]?)?$/s.exec(trimmed)!;
+  const match = /^(.*?)([.!?]+["'”)]?|;)?$/s.exec(trimmed)!;
   return `${match[1]} [${n}]${match[2] ?? '.'}`;
 }

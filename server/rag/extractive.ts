@@ -6,25 +6,31 @@
 import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, GlossaryEntry, Reference } from '../../lib/types.ts';
 import type { CitedPart } from './cite.ts';
-import { DEFAULT_SELECTION, scoreEvidence, selectEvidence, type Evidence, type Selection } from './evidence.ts';
+import { matchWeight } from './concepts.ts';
+import { scoreEvidence, selectEvidence, type Evidence, type Selection } from './evidence.ts';
 import type { Library } from './library.ts';
 import type { AnalyzedQuestion, AnswerType } from './question.ts';
 import type { Passage } from './retrieve.ts';
+import { namingColumn, rowsOfTable, tableListing } from './tables.ts';
 
 export interface ExtractiveResult {
   parts: CitedPart[];
   /** Set when the papers do not hold the answer. */
   abstainReason?: Selection['abstainReason'];
+  /** The decision model's probability that the papers hold an answer (1 for glossary answers). */
+  answerable: number;
 }
 
 export function answerExtractively(question: AnalyzedQuestion, passages: Passage[], library: Library): ExtractiveResult {
   if (question.intent === 'abbreviation') {
     const parts = abbreviationAnswer(question, library);
-    if (parts.length > 0) return { parts };
+    if (parts.length > 0) return { parts, answerable: 1 };
   }
+  const listing = tableListing(question, passages, library, LONG_ANSWER);
+  if (listing) return { parts: listing, answerable: 1 };
   const evidence = scoreEvidence(question, passages, library);
-  const selection = selectEvidence(question, evidence, DEFAULT_SELECTION);
-  if (selection.chosen.length === 0) return { parts: [], abstainReason: selection.abstainReason ?? 'no-evidence' };
+  const selection = selectEvidence(question, evidence, library.requireModel());
+  if (selection.chosen.length === 0) return { parts: [], abstainReason: selection.abstainReason ?? 'no-evidence', answerable: selection.answerable };
 
   // Parts with a priority (lower is more important) and a place in the answer.
   const candidates: { part: CitedPart; priority: number; place: number }[] = [];
@@ -33,8 +39,10 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
     const companion = rowCompanion(chosen, library);
     if (companion) chosen.push(companion);
   }
+  const cap = question.wantsMany || question.comparative ? LONG_ANSWER : SHORT_ANSWER;
   chosen.forEach((item, rank) => {
-    candidates.push({ part: { text: render(item, question, library), chunk: item.chunk, refs: item.refs }, priority: 1 + rank, place: item.chunk.seq + item.position / 100 });
+    const text = excerpt(render(item, question, library), question, cap);
+    candidates.push({ part: { text, chunk: item.chunk, refs: item.refs }, priority: 1 + rank, place: item.chunk.seq + item.position / 100 });
   });
   // "Which trial…" answered by a sentence that does not name one: the cited entry's title does.
   const namesATrial = selection.chosen.some((item) => TRIAL_NAME.test(item.text));
@@ -57,10 +65,36 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
     if (expansion && defining) candidates.push({ part: { text: `${expansion.short} stands for ${expansion.long}.`, chunk: defining, refs: [] }, priority: 0.5, place: -1 });
   }
   // Short answers: drop the least important parts until the answer fits.
-  const cap = question.wantsMany || question.comparative ? LONG_ANSWER : SHORT_ANSWER;
   const kept = [...candidates].sort((a, b) => a.priority - b.priority);
   while (kept.length > 1 && kept.reduce((sum, { part }) => sum + part.text.length + 5, 0) > cap) kept.pop();
-  return { parts: kept.sort((a, b) => a.place - b.place).map(({ part }) => part) };
+  return { parts: kept.sort((a, b) => a.place - b.place).map(({ part }) => part), answerable: selection.answerable };
+}
+
+/**
+ * A part longer than the answer may be (a caption, a run-on table sentence), cut to the run of
+ * its clauses that covers most of the question, with an ellipsis where text was left out.
+ */
+function excerpt(text: string, question: AnalyzedQuestion, cap: number): string {
+  if (text.length <= cap) return text;
+  const clauses = text.split(/(?<=[,;:.])\s+/);
+  const weights = clauses.map((clause) => {
+    const terms = new Set(searchTerms(clause));
+    return question.concepts.reduce((sum, concept) => sum + concept.weight * matchWeight(concept, terms), 0);
+  });
+  let best = { from: 0, to: 0, score: -1 };
+  for (let from = 0; from < clauses.length; from++) {
+    let length = 0;
+    let score = 0;
+    for (let to = from; to < clauses.length; to++) {
+      length += clauses[to]!.length + 1;
+      if (length > cap - 4) break;
+      score += weights[to]!;
+      if (score > best.score) best = { from, to, score };
+    }
+  }
+  if (best.score < 0) return `${text.slice(0, cap - 2).replace(/\s+\S*$/, '')} …`;
+  const kept = clauses.slice(best.from, best.to + 1).join(' ');
+  return `${best.from > 0 ? '… ' : ''}${kept}${best.to < clauses.length - 1 ? ' …' : ''}`;
 }
 
 /** A trial's name: an acronym (TOGA, KEYNOTE-811) or a code with digits (NCT01148849). */
@@ -121,7 +155,8 @@ function rowCompanion(chosen: Evidence[], library: Library): Evidence | undefine
 /** "T-DXd stands for trastuzumab deruxtecan [1]." from the glossary, citing where it is defined. */
 function abbreviationAnswer(question: AnalyzedQuestion, library: Library): CitedPart[] {
   const target = abbreviationTarget(question.text);
-  const hits = [...question.glossaryHits].sort((a, b) => Number(matchesTarget(b, target)) - Number(matchesTarget(a, target)));
+  // Only the abbreviation asked about: another one the question happens to name is no answer.
+  const hits = target ? question.glossaryHits.filter((hit) => matchesTarget(hit, target)) : question.glossaryHits.filter((hit) => namedIn(hit.short, question.text) || namedIn(hit.long, question.text));
   for (const hit of hits) {
     const chunk = definingPassage(hit, library);
     if (!chunk) continue;
@@ -135,7 +170,7 @@ function abbreviationAnswer(question: AnalyzedQuestion, library: Library): Cited
 function abbreviationTarget(question: string): string | undefined {
   const patterns = [
     /(?:does|do|is|are)\s+(?:the\s+)?["“']?([\w.+-]+)["”']?\s+(?:stand|mean|refer)/i,
-    /["“']?([\w.+-]+)["”']?\s+(?:stands? for|is (?:short|the code name|the abbreviation) for)/i,
+    /["“']?([\w.+-]+)["”']?\s+(?:stands? for|(?:is )?(?:short|the code name|the abbreviation) for)/i,
     /(?:abbreviation|acronym|short name|short form) (?:does the paper use |is used |used )?for (?:the )?([^?]+)/i,
   ];
   for (const pattern of patterns) {
@@ -148,6 +183,10 @@ function abbreviationTarget(question: string): string | undefined {
 function matchesTarget(entry: GlossaryEntry, target: string | undefined): boolean {
   if (!target) return false;
   return entry.short.toLowerCase() === target || target.includes(entry.long.toLowerCase());
+}
+
+function namedIn(short: string, text: string): boolean {
+  return new RegExp(`(?<![\\w-])${escapeRegExp(short)}(?![\\w-])`, 'i').test(text);
 }
 
 /** The first passage that defines an abbreviation: "long form (SHORT)". */
@@ -177,7 +216,7 @@ function citedEntries(question: AnalyzedQuestion, chosen: Evidence[], library: L
 
 function render(item: Evidence, question: AnalyzedQuestion, library: Library): string {
   const { chunk } = item;
-  if (chunk.kind === 'table-row' && chunk.table) return renderRow(chunk, question);
+  if (chunk.kind === 'table-row' && chunk.table) return renderRow(chunk, question, library);
   if (chunk.kind === 'reference') {
     const reference = library.reference(chunk.docId, chunk.refs[0] ?? -1);
     return reference ? renderReference(reference, question.expected) : chunk.text;
@@ -198,25 +237,27 @@ function trimSentence(sentence: string): string {
 }
 
 /**
- * A table row as a sentence: the row's name (the cell that names the trial or drug), the
- * columns the question asks about and the result columns.
+ * A table row as a sentence: its label cell (the cell the question names, else the first, as
+ * tables name their rows), then the columns the question asks about (by header, or by a cell
+ * holding what it names), or every column when it asks about none.
  */
-function renderRow(chunk: Chunk, question: AnalyzedQuestion): string {
+function renderRow(chunk: Chunk, question: AnalyzedQuestion, library: Library): string {
   const table = chunk.table!;
+  const named = new Set(question.concepts.flatMap((concept) => concept.alternatives.flat()));
   // The question's words, question words included: "what year" asks for the Year column.
-  const wanted = new Set([...question.concepts.flatMap((concept) => concept.alternatives.flat()), ...searchTerms(question.text)]);
+  const wanted = new Set([...named, ...searchTerms(question.text)]);
   const columns = table.header.map((header, i) => ({ header, cell: table.cells[i] ?? '', i })).filter((column) => column.cell !== '');
-  const nameColumn = columns.find((column) => /trial|study|name|nct|^adc$|^drug$/i.test(column.header)) ?? columns[0]!;
-  const resultColumns = columns.filter((column) => /result|outcome|efficacy|response|survival/i.test(column.header));
-  const asked = columns.filter(
-    (column) =>
-      column !== nameColumn &&
-      (searchTerms(column.header).some((term) => wanted.has(term)) || searchTerms(column.cell).some((term) => wanted.has(term) && !/^\d/.test(term))),
-  );
-  const chosen = [...new Set([...asked, ...resultColumns])].filter((column) => column !== nameColumn).sort((a, b) => a.i - b.i);
-  const shown = chosen.length > 0 ? chosen : columns.filter((column) => column !== nameColumn);
-  const pairs = shown.map((column) => `${/^[A-Z0-9]{2,}$/.test(column.header) ? column.header : column.header.toLowerCase()} ${column.cell}`).join('; ');
-  return `In ${table.label}, ${nameColumn.cell}: ${pairs}.`;
+  // The column that names the rows ("TOGA", not the drug class) when the question names it,
+  // else another cell it names, else the naming column.
+  const naming = columns.find((column) => column.i === namingColumn(rowsOfTable(chunk, library)));
+  const mentions = (column: (typeof columns)[number]) => searchTerms(column.cell).some((term) => named.has(term));
+  const label = (naming && mentions(naming) ? naming : columns.find(mentions)) ?? naming ?? columns[0];
+  if (!label) return `${table.label}.`;
+  const rest = columns.filter((column) => column !== label);
+  const asked = rest.filter((column) => searchTerms(column.header).some((term) => wanted.has(term)) || searchTerms(column.cell).some((term) => named.has(term)));
+  const shown = asked.length > 0 ? asked : rest;
+  const pairs = shown.map((column) => `${column.header ? `${/^[A-Z0-9]{2,}$/.test(column.header) ? column.header : column.header.toLowerCase()} ` : ''}${column.cell}`).join('; ');
+  return `In ${table.label}, ${label.cell}${pairs ? `: ${pairs}` : ''}.`;
 }
 
 /**

@@ -65,6 +65,21 @@ describe('answers from tables', () => {
     const result = await answer('What is the payload of the ADC MRG002?');
     expectCited(result, ['MMAE']);
   });
+
+  it('lists every row of a table the question asks about, each row cited', async () => {
+    const result = await answer('Which ADCs are in Table 2?');
+    const rows = library.index.chunks.filter((chunk) => chunk.kind === 'table-row' && chunk.table?.label === 'Table 2');
+    expect(rows.length).toBeGreaterThan(4);
+    expect(result.citations.map((citation) => citation.passageId).sort()).toEqual(rows.map((row) => row.id).sort());
+    expect(result.answer).toMatch(/^Table 2 lists Trastuzumab Emtansine/);
+    expect(result.answer).toMatch(/; and PF-06804103 \[\d+\]\.$/);
+  });
+
+  it('names a followed-up row by the trial of the earlier turn, not by its drug class', async () => {
+    const result = await answer('And its median PFS?', [{ role: 'user', content: 'What did the TOGA trial show?' }]);
+    expect(result.answer).toMatch(/^In Table 1, TOGA: /);
+    expectCited(result, ['6.7 vs. 5.5 months']);
+  });
 });
 
 describe('answers from the reference list', () => {
@@ -87,6 +102,11 @@ describe('abbreviations', () => {
     const result = await answer('What does T-DXd stand for?');
     expect(result.answer).toMatch(/^T-DXd stands for trastuzumab deruxtecan \[1\]\.$/i);
     expect(result.citations[0]!.text).toMatch(/Trastuzumab Deruxtecan \(T-DXd\)/);
+  });
+
+  it('does not answer with another abbreviation than the one asked about', async () => {
+    const result = await answer('What is QZX short for in the T-DXd trials?');
+    expect(result.answer).not.toMatch(/stands for/);
   });
 
   it('finds a code from its long form', async () => {
@@ -116,7 +136,7 @@ describe('declining', () => {
   ])('declines an on-topic question the paper does not answer: %s', async (question) => {
     const result = await answer(question);
     expect(result.abstained).toBe(true);
-    expect(result.answer).toMatch(/^The indexed papers don't say /);
+    expect(result.answer).toMatch(/^The indexed papers don't (?:say|mention|give) /);
     expect(result.citations).toEqual([]);
   });
 
