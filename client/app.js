@@ -46,6 +46,8 @@ const ui = {
   conversation: byId('conversation'),
   welcome: byId('welcome'),
   library: byId('library'),
+  examples: byId('examples'),
+  examplesTitle: byId('examples-title'),
   messages: byId('messages'),
   composer: /** @type {HTMLFormElement} */ (byId('composer')),
   question: /** @type {HTMLTextAreaElement} */ (byId('question')),
@@ -135,7 +137,10 @@ function showConnection(status, detail) {
   ui.connection.dataset.state = status;
   ui.connectionText.textContent = CONNECTION_TEXT[status];
   ui.connection.title = detail ? `${CONNECTION_TEXT[status]}: ${detail}` : CONNECTION_TEXT[status];
-  if (state.connected && !wasConnected) void loadHealth();
+  if (state.connected && !wasConnected) {
+    void loadHealth();
+    void loadExamples();
+  }
   updateComposer();
 }
 
@@ -374,11 +379,30 @@ document.querySelector('.skip-link')?.addEventListener('click', (event) => {
   ui.question.focus();
 });
 
-for (const button of document.querySelectorAll('.example')) {
-  button.addEventListener('click', () => {
-    ask(button.textContent ?? '');
-    ui.question.focus();
-  });
+/** Example questions come from the server, made from whatever papers are indexed. */
+async function loadExamples() {
+  try {
+    const { examples } = await getJson('/api/examples');
+    if (!Array.isArray(examples)) return;
+    ui.examples.replaceChildren();
+    for (const text of examples) {
+      const button = document.createElement('button');
+      button.className = 'example';
+      button.type = 'button';
+      button.textContent = String(text);
+      button.addEventListener('click', () => {
+        ask(button.textContent ?? '');
+        ui.question.focus();
+      });
+      const item = document.createElement('li');
+      item.append(button);
+      ui.examples.append(item);
+    }
+    ui.examplesTitle.hidden = examples.length === 0;
+    updateComposer();
+  } catch {
+    // Examples are a nicety; the question box works without them.
+  }
 }
 
 updateComposer();

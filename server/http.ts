@@ -4,6 +4,7 @@
  *   POST /api/ask                          { question, history? } → the answer object
  *   GET  /api/health                       ready, mode, model, index stats
  *   GET  /api/docs                         the indexed papers
+ *   GET  /api/examples                     example questions made from the index
  *   GET  /api/passages/:id                 one passage, with the references it cites
  *   GET  /api/docs/:docId/references/:n    one entry of a paper's reference list
  */
@@ -13,6 +14,7 @@ import type { Engine } from './engine.ts';
 import { ask } from './rag/answer.ts';
 import { referencesOf, citationFor } from './rag/cite.ts';
 import { AskRequest, describeIssue } from './schemas.ts';
+import { exampleQuestions } from './rag/examples.ts';
 
 export function apiRouter(engine: Engine): Router {
   const router = Router();
@@ -64,6 +66,14 @@ export function apiRouter(engine: Engine): Router {
         glossary: paper.glossary.length,
       })),
     });
+  });
+
+  // Made once per loaded index: a reload brings a new index object.
+  const examples = new WeakMap<object, string[]>();
+  router.get('/examples', (_request, response) => {
+    const index = engine.library.index;
+    if (!examples.has(index)) examples.set(index, exampleQuestions(index.papers));
+    response.json({ examples: examples.get(index) });
   });
 
   router.get('/passages/:id', (request, response) => {
