@@ -16,7 +16,7 @@ import { formatComparison, formatFailures, formatNotices, formatSummaryTable, fo
 import { readResults, writeResults } from './results-file.ts';
 import { runEval, type EvalRun } from './run.ts';
 import { libraryTarget, serverTarget, type AnswerTarget } from './targets.ts';
-import { PAPERS_DIR, papersAvailable, papersLibrary } from './papers.ts';
+import { PAPERS_DIR, papersLibrary } from './papers.ts';
 import type { Library } from '../server/rag/library.ts';
 import { checkThresholds, loadThresholds } from './thresholds.ts';
 
@@ -26,10 +26,10 @@ const HELP = `Usage: npm run eval -- [options]
 
 Runs the answer-accuracy suite: asks every question of a set, checks the answers' facts,
 citations, retrieval, abstention and latency, prints a summary by category and the failing
-questions, and writes eval/results/<date>-<mode>.json and .html. See eval/README.md.
+questions, and writes eval/results/<date>-<time>-<set>-<mode>.json and .html. See eval/README.md.
 
-With no --set or --papers, runs the review's set (eval/questions.jsonl) and, where
-../shared/papers exists, the multi-paper suite's dev split.
+With no --set or --papers, runs the review's set (eval/questions.jsonl) against the
+configured index.
 
 Options:
   --set FILE        question set (default: eval/questions.jsonl)
@@ -45,7 +45,8 @@ Options:
   --json            print the summary as JSON on stdout (the report files are still written)
   --out DIR         where to write results (default: eval/results)
   --limit N         only the first N questions
-  --thresholds FILE thresholds to check the run against (default: eval/thresholds.json)
+  --thresholds FILE thresholds to check the run against (default: eval/thresholds.json;
+                    eval/papers/thresholds.json with --papers)
   -h, --help        show this help
 
 Exit status: 0 when the run completed (even below thresholds; the vitest gate enforces them),
@@ -65,7 +66,8 @@ interface Options {
   json: boolean;
   out: string;
   limit?: number;
-  thresholds: string;
+  /** Undefined for the default of the set being run. */
+  thresholds?: string;
 }
 
 function parseOptions(argv: string[]): Options | 'help' {
@@ -113,7 +115,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     json: values.json,
     out: values.out ?? resolve(EVAL_DIR, 'results'),
     ...(limit !== undefined ? { limit } : {}),
-    thresholds: values.thresholds ?? resolve(EVAL_DIR, 'thresholds.json'),
+    ...(values.thresholds !== undefined ? { thresholds: values.thresholds } : {}),
   };
 }
 
@@ -151,10 +153,7 @@ function jobsFor(options: Options, env: Record<string, string | undefined>): Job
   const papers = () => (suite ??= papersLibrary());
   const splits = (split: Split) => (split === 'all' ? ['train', 'dev', 'test'] : [split]).map((name) => ({ set: resolve(PAPERS_DIR, `${name}.jsonl`), library: papers }));
   if (options.papers) return splits(options.papers);
-  if (options.set || options.url) return [{ set: options.set ?? resolve(EVAL_DIR, 'questions.jsonl'), library: configured }];
-  const available = papersAvailable();
-  if (!available.ok) process.stderr.write(`eval: skipping the multi-paper suite: ${available.reason}\n`);
-  return [{ set: resolve(EVAL_DIR, 'questions.jsonl'), library: configured }, ...(available.ok ? splits('dev') : [])];
+  return [{ set: options.set ?? resolve(EVAL_DIR, 'questions.jsonl'), library: configured }];
 }
 
 function createJudge(options: Options, env: Record<string, string | undefined>): Judge | undefined {
@@ -174,7 +173,7 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
   // Read everything that can be wrong before spending minutes on the runs.
   const sets = await Promise.all(jobs.map((job) => loadQuestions(job.set)));
   const previous = options.compare ? await readResults(options.compare) : undefined;
-  const thresholds = await loadThresholds(options.thresholds);
+  const thresholds = await loadThresholds(options.thresholds ?? (options.papers ? resolve(PAPERS_DIR, 'thresholds.json') : resolve(EVAL_DIR, 'thresholds.json')));
   const judge = createJudge(options, env);
   let errors = 0;
   for (const [i, job] of jobs.entries()) {

@@ -211,7 +211,7 @@ describe('npm run eval', () => {
     try {
       const first = await cli(['--limit', '4', '--out', dir.path]);
       expect(first.code).toBe(0);
-      expect(first.stdout).toMatch(/^PaperChat eval: 4 questions, mode offline/);
+      expect(first.stdout).toMatch(/^PaperChat eval: eval\/questions.jsonl, 4 questions, mode offline/);
       expect(first.stdout).toMatch(/^overall +4 /m);
       expect(first.stdout).toMatch(/Thresholds: /);
       const written = /wrote (\S+\.json) and (\S+\.html)/.exec(first.stderr)!;
