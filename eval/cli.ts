@@ -16,7 +16,7 @@ import { formatComparison, formatFailures, formatNotices, formatSummaryTable, fo
 import { readResults, writeResults } from './results-file.ts';
 import { runEval, type EvalRun } from './run.ts';
 import { libraryTarget, serverTarget, type AnswerTarget } from './targets.ts';
-import { PAPERS_DIR, papersLibrary } from './papers.ts';
+import { PAPERS_DIR, papersAvailable, papersLibrary } from './papers.ts';
 import type { Library } from '../server/rag/library.ts';
 import { checkThresholds, loadThresholds } from './thresholds.ts';
 
@@ -29,7 +29,8 @@ citations, retrieval, abstention and latency, prints a summary by category and t
 questions, and writes eval/results/<date>-<time>-<set>-<mode>.json and .html. See eval/README.md.
 
 With no --set or --papers, runs the review's set (eval/questions.jsonl) against the
-configured index.
+configured index and, where ../shared/papers exists, the multi-paper suite's dev split (saying
+so when it does not).
 
 Options:
   --set FILE        question set (default: eval/questions.jsonl)
@@ -39,10 +40,12 @@ Options:
                     llm: answers written by the configured LLM (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL)
   --url URL         measure a running server (POST URL/api/ask) instead of the library;
                     retrieval metrics are then n/a
-  --compare FILE    a previous results .json: print newly passing/failing questions and metric changes
+  --compare FILE    a previous results .json: print newly passing/failing questions and metric
+                    changes (for the run of the same set)
   --judge           also ask the configured LLM to grade each answer (an extra column; the
                     deterministic checks still decide)
-  --json            print the summary as JSON on stdout (the report files are still written)
+  --json            print the summary as JSON on stdout, one {meta, summary} line per set run
+                    (the report files are still written)
   --out DIR         where to write results (default: eval/results)
   --limit N         only the first N questions
   --thresholds FILE thresholds to check the run against (default: eval/thresholds.json;
@@ -144,6 +147,7 @@ async function createTarget(options: Options, env: Record<string, string | undef
 interface Job {
   set: string;
   library: () => Promise<Library>;
+  thresholds: string;
 }
 
 /** The runs asked for: one set against the configured index, or splits of the multi-paper suite. */
@@ -151,9 +155,14 @@ function jobsFor(options: Options, env: Record<string, string | undefined>): Job
   const configured = () => openLibrary(readConfig({ ...env, ...(options.mode === 'llm' ? {} : { PAPERCHAT_LLM: 'off' }) }));
   let suite: Promise<Library> | undefined;
   const papers = () => (suite ??= papersLibrary());
-  const splits = (split: Split) => (split === 'all' ? ['train', 'dev', 'test'] : [split]).map((name) => ({ set: resolve(PAPERS_DIR, `${name}.jsonl`), library: papers }));
+  const suiteThresholds = options.thresholds ?? resolve(PAPERS_DIR, 'thresholds.json');
+  const splits = (split: Split) => (split === 'all' ? ['train', 'dev', 'test'] : [split]).map((name) => ({ set: resolve(PAPERS_DIR, `${name}.jsonl`), library: papers, thresholds: suiteThresholds }));
   if (options.papers) return splits(options.papers);
-  return [{ set: options.set ?? resolve(EVAL_DIR, 'questions.jsonl'), library: configured }];
+  const review = { set: options.set ?? resolve(EVAL_DIR, 'questions.jsonl'), library: configured, thresholds: options.thresholds ?? resolve(EVAL_DIR, 'thresholds.json') };
+  if (options.set || options.url) return [review];
+  const available = papersAvailable();
+  if (!available.ok) process.stderr.write(`eval: skipping the multi-paper suite: ${available.reason}\n`);
+  return [review, ...(available.ok ? splits('dev') : [])];
 }
 
 function createJudge(options: Options, env: Record<string, string | undefined>): Judge | undefined {
@@ -173,12 +182,17 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
   // Read everything that can be wrong before spending minutes on the runs.
   const sets = await Promise.all(jobs.map((job) => loadQuestions(job.set)));
   const previous = options.compare ? await readResults(options.compare) : undefined;
-  const thresholds = await loadThresholds(options.thresholds ?? (options.papers ? resolve(PAPERS_DIR, 'thresholds.json') : resolve(EVAL_DIR, 'thresholds.json')));
+  const thresholds = await Promise.all(jobs.map((job) => loadThresholds(job.thresholds)));
   const judge = createJudge(options, env);
+  if (previous && !jobs.some((job) => shown(job.set) === previous.meta.set)) {
+    process.stderr.write(`eval: --compare: ${options.compare} is a run of ${previous.meta.set}, not of a set run here; nothing to compare\n`);
+  }
   let errors = 0;
   for (const [i, job] of jobs.entries()) {
     const questions = options.limit !== undefined ? sets[i]!.slice(0, options.limit) : sets[i]!;
-    errors += await runJob(job, questions, await createTarget(options, env, job.library), { options, thresholds, judge, previous });
+    // A previous run compares with the run of its own set only.
+    const before = previous && previous.meta.set === shown(job.set) ? previous : undefined;
+    errors += await runJob(job, questions, await createTarget(options, env, job.library), { options, thresholds: thresholds[i]!, judge, previous: before });
   }
   if (errors > 0) process.stderr.write(`eval: ${errors} question(s) could not be asked; see "error:" in the failures\n`);
   return errors > 0 ? 1 : 0;
@@ -201,7 +215,7 @@ async function runJob(job: Job, questions: EvalQuestion[], target: AnswerTarget,
   const comparison = previous ? compareRuns(previous, run) : undefined;
   const paths = await writeResults(run, renderHtmlReport({ run, thresholds: checks, ...(comparison ? { comparison } : {}) }), options.out);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ meta: run.meta, summary: run.summary }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ meta: run.meta, summary: run.summary })}\n`);
   } else {
     const sections = [
       `PaperChat eval: ${shown(job.set)}, ${run.meta.questions} questions, mode ${run.meta.mode}, ${(run.meta.durationMs / 1000).toFixed(1)} s`,

@@ -17,6 +17,7 @@ import { renderHtmlReport } from '../../eval/report-html.ts';
 import { readResults, writeResults } from '../../eval/results-file.ts';
 import { runEval, type EvalRun } from '../../eval/run.ts';
 import { libraryTarget, serverTarget } from '../../eval/targets.ts';
+import { papersAvailable } from '../../eval/papers.ts';
 import { createLlm } from '../../server/rag/llm.ts';
 import type { Library } from '../../server/rag/library.ts';
 import { openLibrary } from '../../server/rag/setup.ts';
@@ -206,7 +207,7 @@ describe('npm run eval', () => {
     }
   };
 
-  it('runs, prints the summary and failures, writes both files, and compares with a previous run', async () => {
+  it('runs the review set and the multi-paper dev split, prints each summary and its failures, writes the files, and compares with a previous run', { timeout: 240_000 }, async () => {
     const dir = await tempDir();
     try {
       const first = await cli(['--limit', '4', '--out', dir.path]);
@@ -214,12 +215,14 @@ describe('npm run eval', () => {
       expect(first.stdout).toMatch(/^PaperChat eval: eval\/questions.jsonl, 4 questions, mode offline/);
       expect(first.stdout).toMatch(/^overall +4 /m);
       expect(first.stdout).toMatch(/Thresholds: /);
+      if (papersAvailable().ok) expect(first.stdout).toMatch(/^PaperChat eval: eval\/papers\/dev.jsonl, 4 questions/m);
+      else expect(first.stderr).toMatch(/^eval: skipping the multi-paper suite: no real papers at /m);
       const written = /wrote (\S+\.json) and (\S+\.html)/.exec(first.stderr)!;
       expect(written).not.toBeNull();
       const html = await readFile(resolve(REPO, written[2]!), 'utf8');
       expect(html).toContain('<svg');
 
-      const second = await cli(['--limit', '4', '--out', dir.path, '--json', '--compare', resolve(REPO, written[1]!)]);
+      const second = await cli(['--set', 'eval/questions.jsonl', '--limit', '4', '--out', dir.path, '--json', '--compare', resolve(REPO, written[1]!)]);
       expect(second.code).toBe(0);
       const summary = JSON.parse(second.stdout) as { meta: { questions: number }; summary: { overall: { questions: number } } };
       expect(summary.meta.questions).toBe(4);
@@ -236,7 +239,7 @@ describe('npm run eval', () => {
         : { kind: 'stream', tokens: ['HER2 is a receptor [1].'] };
     const dir = await tempDir();
     try {
-      const result = await cli(['--mode', 'llm', '--judge', '--limit', '2', '--json', '--out', dir.path], { OPENAI_API_KEY: 'sk-test-not-a-real-key', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'fake-model' });
+      const result = await cli(['--set', 'eval/questions.jsonl', '--mode', 'llm', '--judge', '--limit', '2', '--json', '--out', dir.path], { OPENAI_API_KEY: 'sk-test-not-a-real-key', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'fake-model' });
       expect(result.code).toBe(0);
       const { meta, summary } = JSON.parse(result.stdout) as EvalRun;
       expect(meta).toMatchObject({ mode: 'llm', judge: 'fake-model', target: { model: 'fake-model' } });
