@@ -148,6 +148,8 @@ interface Job {
   set: string;
   library: () => Promise<Library>;
   thresholds: string;
+  /** Said after this run: what the default run had to leave out. */
+  skipped?: string;
 }
 
 /** The runs asked for: one set against the configured index, or splits of the multi-paper suite. */
@@ -161,8 +163,7 @@ function jobsFor(options: Options, env: Record<string, string | undefined>): Job
   const review = { set: options.set ?? resolve(EVAL_DIR, 'questions.jsonl'), library: configured, thresholds: options.thresholds ?? resolve(EVAL_DIR, 'thresholds.json') };
   if (options.set || options.url) return [review];
   const available = papersAvailable();
-  if (!available.ok) process.stderr.write(`eval: skipping the multi-paper suite: ${available.reason}\n`);
-  return [review, ...(available.ok ? splits('dev') : [])];
+  return available.ok ? [review, ...splits('dev')] : [{ ...review, skipped: `eval: skipping the multi-paper suite: ${available.reason}` }];
 }
 
 function createJudge(options: Options, env: Record<string, string | undefined>): Judge | undefined {
@@ -193,6 +194,7 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
     // A previous run compares with the run of its own set only.
     const before = previous && previous.meta.set === shown(job.set) ? previous : undefined;
     errors += await runJob(job, questions, await createTarget(options, env, job.library), { options, thresholds: thresholds[i]!, judge, previous: before });
+    if (job.skipped) process.stderr.write(`${job.skipped}\n`);
   }
   if (errors > 0) process.stderr.write(`eval: ${errors} question(s) could not be asked; see "error:" in the failures\n`);
   return errors > 0 ? 1 : 0;
