@@ -12,7 +12,7 @@ import { InputError } from './errors.ts';
 import { createLlmJudge, type Judge } from './judge.ts';
 import { loadQuestions, type EvalQuestion } from './questions.ts';
 import { renderHtmlReport } from './report-html.ts';
-import { formatComparison, formatFailures, formatNotices, formatSummaryTable, formatThresholdChecks } from './report-text.ts';
+import { formatComparison, formatFailures, formatNotices, formatPaperTable, formatSummaryTable, formatThresholdChecks } from './report-text.ts';
 import { readResults, writeResults } from './results-file.ts';
 import { runEval, type EvalRun } from './run.ts';
 import { libraryTarget, serverTarget, type AnswerTarget } from './targets.ts';
@@ -222,6 +222,7 @@ async function runJob(job: Job, questions: EvalQuestion[], target: AnswerTarget,
     const sections = [
       `PaperChat eval: ${shown(job.set)}, ${run.meta.questions} questions, mode ${run.meta.mode}, ${(run.meta.durationMs / 1000).toFixed(1)} s`,
       formatSummaryTable(run.summary),
+      ...(run.summary.byPaper ? [formatPaperTable(run.summary)] : []),
       formatFailures(run.results),
       ...(run.summary.overall.notices > 0 ? [formatNotices(run.results)] : []),
       ...(comparison && previous ? [formatComparison(comparison, previous)] : []),

@@ -24,6 +24,7 @@ export const METRIC_COLUMNS: MetricColumn[] = [
   { key: 'goldReferenceRecall', name: 'gold reference recall', label: 'refs', get: (m) => m.goldReferenceRecall, unit: 'rate', better: 'higher' },
   { key: 'recallAt1', name: 'retrieval recall@1', label: 'R@1', get: (m) => m.retrieval?.recallAt1, unit: 'rate', better: 'higher' },
   { key: 'recallAt5', name: 'retrieval recall@5', label: 'R@5', get: (m) => m.retrieval?.recallAt5, unit: 'rate', better: 'higher' },
+  { key: 'recallAt6', name: 'retrieval recall@6', label: 'R@6', get: (m) => m.retrieval?.recallAt6, unit: 'rate', better: 'higher' },
   { key: 'recallAt10', name: 'retrieval recall@10', label: 'R@10', get: (m) => m.retrieval?.recallAt10, unit: 'rate', better: 'higher' },
   { key: 'mrr', name: 'retrieval MRR', label: 'MRR', get: (m) => m.retrieval?.mrr, unit: 'rate', better: 'higher' },
   { key: 'abstentionCorrectRate', name: 'unanswerable declined', label: 'declined', get: (m) => m.abstentionCorrectRate, unit: 'rate', better: 'higher' },

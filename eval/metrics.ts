@@ -19,6 +19,8 @@ export const MAX_LONG_ANSWER_CHARS = 1000;
 export interface QuestionResult {
   id: string;
   category: Category;
+  /** The paper the question is about, when the set says. */
+  doc?: string;
   question: string;
   answerable: boolean;
   answer: string;
@@ -93,6 +95,7 @@ export function scoreQuestion(question: EvalQuestion, observation: Observation):
   return {
     id: question.id,
     category: question.category,
+    ...(question.doc ? { doc: question.doc } : {}),
     question: question.question,
     answerable: question.answerable,
     answer: text,
@@ -130,7 +133,7 @@ export interface MetricSet {
   citationRecall?: number;
   citationPrecision?: number;
   goldReferenceRecall?: number;
-  retrieval?: { questions: number; recallAt1: number; recallAt5: number; recallAt10: number; mrr: number };
+  retrieval?: { questions: number; recallAt1: number; recallAt5: number; recallAt6: number; recallAt10: number; mrr: number };
   /** Share of unanswerable questions declined. */
   abstentionCorrectRate?: number;
   /** Share of answerable questions declined. */
@@ -142,6 +145,8 @@ export interface MetricSet {
 export interface Summary {
   overall: MetricSet;
   byCategory: Partial<Record<Category, MetricSet>>;
+  /** Per paper, for sets whose questions name theirs (`doc`). */
+  byPaper?: Record<string, MetricSet>;
 }
 
 export function summarize(results: QuestionResult[]): Summary {
@@ -149,7 +154,9 @@ export function summarize(results: QuestionResult[]): Summary {
   for (const category of [...new Set(results.map((result) => result.category))]) {
     byCategory[category] = metricsOf(results.filter((result) => result.category === category));
   }
-  return { overall: metricsOf(results), byCategory };
+  const papers = [...new Set(results.flatMap((result) => (result.doc ? [result.doc] : [])))].sort();
+  const byPaper = Object.fromEntries(papers.map((doc) => [doc, metricsOf(results.filter((result) => result.doc === doc))]));
+  return { overall: metricsOf(results), byCategory, ...(papers.length > 0 ? { byPaper } : {}) };
 }
 
 function metricsOf(results: QuestionResult[]): MetricSet {
@@ -181,6 +188,7 @@ function metricsOf(results: QuestionResult[]): MetricSet {
       questions: retrieved.length,
       recallAt1: mean(retrieved.map((score) => score.recallAt['1']))!,
       recallAt5: mean(retrieved.map((score) => score.recallAt['5']))!,
+      recallAt6: mean(retrieved.map((score) => score.recallAt['6'] ?? 0))!,
       recallAt10: mean(retrieved.map((score) => score.recallAt['10']))!,
       mrr: mean(retrieved.map((score) => score.reciprocalRank))!,
     };

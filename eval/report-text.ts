@@ -30,6 +30,17 @@ export function formatSummaryTable(summary: Summary): string {
   return table([header, ...rows]);
 }
 
+/** Per paper: accuracy, declines and whether retrieval found the evidence in the top 6 (what the LLM sees). */
+export function paperRows(summary: Summary): string[][] {
+  const columns = METRIC_COLUMNS.filter((column) => ['answerAccuracy', 'recallAt6', 'abstentionCorrectRate', 'falseDeclineRate'].includes(column.key));
+  const rows = Object.entries(summary.byPaper ?? {}).map(([doc, metrics]) => [doc, String(metrics.questions), String(metrics.passed), ...columns.map((column) => formatValue(column.get(metrics), column.unit))]);
+  return [['paper', 'n', 'pass', ...columns.map((column) => column.label)], ...rows];
+}
+
+export function formatPaperTable(summary: Summary): string {
+  return table(paperRows(summary));
+}
+
 /** Failing questions with what was wrong and the start of the answer. */
 export function formatFailures(results: QuestionResult[]): string {
   const failing = results.filter((result) => !result.correct);

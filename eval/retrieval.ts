@@ -10,7 +10,8 @@ import type { Chunk } from '../lib/types.ts';
 export const QUOTE_PIECE = 60;
 
 /** The cut-off ranks reported as recall@k. */
-export const RECALL_AT = [1, 5, 10] as const;
+/** Cut-offs; 6 is how many passages the LLM is shown. */
+export const RECALL_AT = [1, 5, 6, 10] as const;
 
 /** Lowercase letters and digits only. */
 export function normalizeForEvidence(text: string): string {
@@ -51,7 +52,7 @@ export function scoreRetrieval(rank: number | undefined): RetrievalScore {
   const hit = (k: number) => (rank !== undefined && rank <= k ? 1 : 0);
   return {
     ...(rank !== undefined ? { rank } : {}),
-    recallAt: { '1': hit(1), '5': hit(5), '10': hit(10) },
+    recallAt: { '1': hit(1), '5': hit(5), '6': hit(6), '10': hit(10) },
     reciprocalRank: rank === undefined ? 0 : 1 / rank,
   };
 }

@@ -18,8 +18,9 @@ export function exampleQuestions(papers: readonly Paper[]): string[] {
     add(abbreviation && `What does ${abbreviation} stand for?`);
     const keyword = mostUsed(paper, (paper.front?.keywords ?? []).filter((word) => word.split(/\s+/).length <= 4));
     add(keyword && `What does ${many ? `“${shortTitle(paper)}”` : 'the paper'} say about ${keyword}?`);
-    const table = paper.chunks.find((chunk) => chunk.kind === 'table-row' || chunk.table);
-    const label = table && /^Table\s+[A-Z]?\d+/i.exec(table.section)?.[0];
+    // A table of several rows, which the answer lists whole.
+    const rows = paper.chunks.filter((chunk) => chunk.kind === 'table-row' && chunk.table);
+    const label = rows.map((row) => row.table!.label).find((name, _, all) => /^Table\s+[A-Z]?\d+$/i.test(name) && all.filter((other) => other === name).length > 1);
     add(label && `What does ${label}${many ? ` of “${shortTitle(paper)}”` : ''} show?`);
     if (examples.length >= MAX_EXAMPLES) break;
   }

@@ -85,7 +85,9 @@ export function analyzeQuestion(
 
   const previous = previousSubject(history, glossary, statistics);
   const pointsBack = FOLLOW_UP.test(question.trim());
-  const carry = previous.length > 0 && (pointsBack || !own.concepts.some((concept) => concept.key));
+  // A question naming a numbered table, figure or section has a subject of its own.
+  const namesPart = /\b(?:table|figure|fig\.|section)\s*[A-Z]?\d+/i.test(question);
+  const carry = previous.length > 0 && (pointsBack || (!namesPart && !own.concepts.some((concept) => concept.key)));
   const carried = carry
     ? previous.filter((concept) => !own.concepts.some((mine) => sameConcept(mine, concept))).map((concept) => ({ ...concept, carried: true }))
     : [];

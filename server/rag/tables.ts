@@ -23,7 +23,7 @@ export function tableListing(question: AnalyzedQuestion, passages: Passage[], li
   if (!named || !(question.wantsMany || ASKS_CONTENTS.test(question.text))) return undefined;
   const label = `Table ${named[1]!.toUpperCase()}`;
   const rows = rowsOf(label, passages, library);
-  if (rows.length < 2 || namesARow(question, rows)) return undefined;
+  if (rows.length < 2 || namesARow(question, rows, library)) return undefined;
   const names = rows.map(rowName(rows));
   const describes = !question.wantsMany;
   const caption = rows[0]!.table!.caption.replace(/\.\s*$/, '');
@@ -46,11 +46,12 @@ export function tableListing(question: AnalyzedQuestion, passages: Passage[], li
 
 /**
  * The question names something of some rows ("for the HERXO trial", a follow-up's drug) beyond
- * what describes the whole table (its caption and header): it asks about those rows.
+ * what describes the whole table (its caption and header) or its paper: it asks about those rows.
  */
-function namesARow(question: AnalyzedQuestion, rows: Chunk[]): boolean {
+function namesARow(question: AnalyzedQuestion, rows: Chunk[], library: Library): boolean {
   const table = rows[0]!.table!;
-  const describing = new Set(searchTerms(`${table.label} ${table.caption} ${table.header.join(' ')}`));
+  // What names the table or its paper ("Table 1 of the COPD paper") names no row.
+  const describing = new Set([...searchTerms(`${table.label} ${table.caption} ${table.header.join(' ')}`), ...library.retriever.paperTerms(rows[0]!.docId)]);
   const cells = rows.map((row) => new Set(searchTerms(row.table!.cells.join(' '))));
   return question.concepts.some((concept) => matchWeight(concept, describing) === 0 && cells.some((terms) => matchWeight(concept, terms) > 0));
 }

@@ -251,6 +251,20 @@ describe('scoring one question', () => {
     expect(summary.overall).toMatchObject({ questions: 3, passed: 2, answerAccuracy: 0.5, falseDeclineRate: 0.5, abstentionCorrectRate: 1, latencyMs: { p50: 20, mean: 20 } });
     expect(summary.byCategory.offtopic?.answerAccuracy).toBeUndefined();
     expect(summary.byCategory.body?.abstentionCorrectRate).toBeUndefined();
+    expect(summary.byPaper).toBeUndefined();
+  });
+
+  it('summarises by paper when the questions name theirs, with recall@6 of the evidence', () => {
+    const retrieved = (rank: number) => [...Array.from({ length: rank - 1 }, () => 'unrelated text'), passage].map((text) => ({ text }));
+    const results = [
+      scoreQuestion(question({ id: 'a', doc: 'one' }), { answer: answer('ErbB2, chromosome 17 [1].', { citations: [citation(1, passage)] }), latencyMs: 1, passages: retrieved(6) }),
+      scoreQuestion(question({ id: 'b', doc: 'two' }), { answer: answer('No.', { abstained: true }), latencyMs: 1, passages: retrieved(7) }),
+    ];
+    const summary = summarize(results);
+    expect(Object.keys(summary.byPaper ?? {})).toEqual(['one', 'two']);
+    expect(summary.byPaper?.one?.retrieval?.recallAt6).toBe(1);
+    expect(summary.byPaper?.two?.retrieval?.recallAt6).toBe(0);
+    expect(summary.byPaper?.two?.falseDeclineRate).toBe(1);
   });
 });
 

@@ -127,6 +127,23 @@ describe('follow-ups', () => {
   });
 });
 
+describe('stability', () => {
+  const unrelated: ChatTurn[] = [
+    { role: 'user', content: 'What does HER2 stand for?' },
+    { role: 'assistant', content: 'HER2 stands for human epidermal growth factor receptor 2 [1].' },
+    { role: 'user', content: 'What did the TOGA trial show?' },
+    { role: 'assistant', content: 'Trastuzumab with chemotherapy improved overall survival [1].' },
+  ];
+  it.each(['Which ADCs are in Table 2?', 'What is the payload of the ADC MRG002?', 'Which journal published the KEYNOTE-811 trial?', 'What are the side effects of CAR-T cell therapy?'])(
+    'gives the same answer whatever unrelated turns came before: %s',
+    async (question) => {
+      const alone = await answer(question);
+      const after = await answer(question, unrelated);
+      expect(after.answer).toBe(alone.answer);
+    },
+  );
+});
+
 describe('declining', () => {
   it.each([
     'What dose of trastuzumab deruxtecan in mg/kg was given in DESTINY-Gastric01?',
