@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { loadLsa, saveLsa, type LsaModel } from './embeddings/lsa.ts';
@@ -245,25 +245,58 @@ export async function loadIndex(indexDir: string): Promise<LoadedIndex> {
 
 /**
  * An exclusive lock on the index directory for the length of a build, so two ingests never
- * interleave. A lock left by a dead process is taken over.
+ * interleave. The lock file appears whole, holding its pid (written beside it, then hard-linked
+ * into place: never empty, never two winners). A lock whose holder is dead is removed by one
+ * process at a time (see takeOver), so two ingests finding the same stale lock cannot both win.
  */
 export async function lockIndex(indexDir: string): Promise<() => Promise<void>> {
   await mkdir(indexDir, { recursive: true });
   const path = join(indexDir, '.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, String(process.pid), { flag: 'wx' });
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  const own = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(own, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        await link(own, path);
+        return () => rm(path, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
       const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (holder && holder !== process.pid && isAlive(holder)) {
         throw new IndexError(`index: another ingest (pid ${holder}) is writing ${indexDir}; wait for it to finish`);
       }
-      await rm(path, { force: true });
+      await takeOver(path, own, holder);
     }
+    throw new IndexError(`index: cannot lock ${indexDir}`);
+  } finally {
+    await rm(own, { force: true });
   }
-  throw new IndexError(`index: cannot lock ${indexDir}`);
+}
+
+/**
+ * Removes a dead holder's lock, under a guard lock so that only one process at a time may: with
+ * the guard held, the lock still naming the dead pid can be nobody else's (no one can create
+ * one while it exists), so removing it never removes a live holder's.
+ */
+async function takeOver(path: string, own: string, deadHolder: number): Promise<void> {
+  const guard = `${path}.takeover`;
+  try {
+    await link(own, guard);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Someone else is taking over; a guard whose holder died mid-way is cleared for the next try.
+    const holder = Number((await readFile(guard, 'utf8').catch(() => '')).trim());
+    if (!holder || !isAlive(holder)) await rm(guard, { force: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return;
+  }
+  try {
+    const current = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    if (current === deadHolder) await rm(path, { force: true });
+  } finally {
+    await rm(guard, { force: true });
+  }
 }
 
 function isAlive(pid: number): boolean {
