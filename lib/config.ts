@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   PAPERCHAT_MAX_FILE_MB: positiveInt(50),
   PAPERCHAT_RATE_LIMIT: nonNegativeInt(60),
   PAPERCHAT_CORS_ORIGINS: optionalString,
+  PAPERCHAT_ALLOWED_HOSTS: optionalString,
   PAPERCHAT_INDEX_POLL_MS: positiveInt(1_000),
   PAPERCHAT_LOG: z.enum(['info', 'silent'], { message: 'must be "info" or "silent"' }).default('info'),
   PAPERCHAT_VOCABULARY: optionalString,
@@ -65,6 +66,8 @@ export interface Config {
     rateLimitPerMinute: number;
     /** Allowed origins for CORS; empty: CORS off (same origin only). */
     corsOrigins: string[];
+    /** Host names requests may name besides loopback and HOST (DNS-rebinding guard); `*`: any. */
+    allowedHosts: string[];
     indexPollMs: number;
     log: boolean;
   };
@@ -103,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       host: e.HOST,
       rateLimitPerMinute: e.PAPERCHAT_RATE_LIMIT,
       corsOrigins: e.PAPERCHAT_CORS_ORIGINS ? e.PAPERCHAT_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean) : [],
+      allowedHosts: e.PAPERCHAT_ALLOWED_HOSTS ? e.PAPERCHAT_ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter(Boolean) : [],
       indexPollMs: e.PAPERCHAT_INDEX_POLL_MS,
       log: e.PAPERCHAT_LOG === 'info',
     },

@@ -15,6 +15,7 @@ import type { Config } from '../lib/config.ts';
 import type { Engine } from './engine.ts';
 import { apiRouter } from './http.ts';
 import type { Logger } from './log.ts';
+import { allowHandshake, originPolicy, refusedHost } from './origin.ts';
 import { attachSocket } from './socket.ts';
 
 export interface AppParts {
@@ -36,6 +37,12 @@ export function createApp({ config, engine, log }: AppParts): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  const policy = originPolicy(config.server);
+  app.use((request, response, next) => {
+    const refused = refusedHost(policy, request.headers.host);
+    if (refused) response.status(421).json({ error: refused });
+    else next();
+  });
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -44,12 +51,15 @@ export function createApp({ config, engine, log }: AppParts): App {
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
+          // 'self' covers the page's own ws:/wss: origin (CSP 3); nothing else.
+          connectSrc: ["'self'"],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],
           upgradeInsecureRequests: null,
         },
       },
+      // The server speaks plain HTTP; HSTS is for the TLS proxy in front of it to send.
+      strictTransportSecurity: false,
     }),
   );
   const origins = config.server.corsOrigins;
@@ -103,6 +113,7 @@ export function createApp({ config, engine, log }: AppParts): App {
   const httpServer = createServer(app);
   const io = new SocketServer(httpServer, {
     maxHttpBufferSize: 64 * 1024,
+    allowRequest: (request, callback) => callback(null, allowHandshake(policy, request)),
     ...(origins.length > 0 ? { cors: { origin: origins.includes('*') ? true : origins } } : {}),
   });
   attachSocket(io, engine, log, { ratePerMinute: config.server.rateLimitPerMinute, maxInFlight: 8 });

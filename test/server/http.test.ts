@@ -2,6 +2,7 @@
  * The JSON API on a real server (ephemeral port, real index): answers, validation, limits,
  * headers, and the passage and reference endpoints.
  */
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
 import type { Answer } from '../../lib/types.ts';
@@ -144,6 +145,28 @@ describe('GET endpoints', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
     const api = await fetch(`${server.url}/api/health`, { headers: { origin: 'http://elsewhere.example' } });
     expect(api.headers.get('access-control-allow-origin')).toBeNull();
+    // Connections only to the page's own origin; no HSTS from a plain-HTTP server.
+    expect(response.headers.get('content-security-policy')).toMatch(/connect-src 'self'(;|$)/);
+    expect(response.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('refuses a request naming a host it does not serve (DNS rebinding), with one line', async () => {
+    const get = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest(`${server.url}/api/health`, { headers: { host } }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, body }));
+        });
+        request.on('error', reject);
+        request.end();
+      });
+    const port = new URL(server.url).port;
+    const evil = await get(`evil.example:${port}`);
+    expect(evil.status).toBe(421);
+    expect(JSON.parse(evil.body)).toEqual({ error: 'unknown host "evil.example"; set PAPERCHAT_ALLOWED_HOSTS to serve it' });
+    expect((await get(`localhost:${port}`)).status).toBe(200);
+    expect((await get(`127.0.0.1:${port}`)).status).toBe(200);
   });
 });
 

@@ -187,6 +187,27 @@ describe('limits on a socket', () => {
   });
 });
 
+describe('origins', () => {
+  const attempt = (extraHeaders: Record<string, string>) =>
+    new Promise<'connected' | 'refused'>((resolve) => {
+      const socket = io(server.url, { transports: ['websocket'], reconnection: false, extraHeaders });
+      sockets.push(socket);
+      socket.once('connect', () => resolve('connected'));
+      socket.once('connect_error', () => resolve('refused'));
+    });
+
+  it('refuses a WebSocket from another site\'s page and accepts the page\'s own origin', async () => {
+    expect(await attempt({ origin: 'http://evil.example' })).toBe('refused');
+    expect(await attempt({ origin: server.url })).toBe('connected');
+    // Node clients send no Origin: allowed, as the CLI and tests are.
+    expect(await attempt({})).toBe('connected');
+  });
+
+  it('refuses a handshake naming a host it does not serve', async () => {
+    expect(await attempt({ host: `evil.example:${new URL(server.url).port}` })).toBe('refused');
+  });
+});
+
 describe('hot index reload', () => {
   it('switches to a re-ingested index without a restart and without failing questions in flight', async () => {
     const before = (await (await fetch(`${server.url}/api/health`)).json()) as { index: { version: string; chunks: number } };
