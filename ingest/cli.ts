@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../lib/config.ts';
 import { embedderChoice } from '../lib/embeddings/index.ts';
 import { environment } from '../lib/env.ts';
 import { buildIndex } from './build.ts';
-import { describe, progressPrinter } from './report.ts';
+import { describe, printable, progressPrinter } from './report.ts';
 
 const HELP = `Usage: npm run ingest -- [options]
 
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   });
   for (const failure of report.failed) {
     const kept = failure.keptPrevious ? ' (kept the previously indexed version)' : '';
-    process.stderr.write(`ingest: ${failure.file}: ${failure.reason}${kept}\n`);
+    process.stderr.write(`ingest: ${printable(failure.file)}: ${printable(failure.reason)}${kept}\n`);
   }
   if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(`${describe(report)}\n`);

@@ -4,6 +4,15 @@
 import { relative } from 'node:path';
 import type { BuildReport, ProgressEvent } from './build.ts';
 
+/**
+ * A file name as a terminal may show it: control characters (a newline, an escape sequence that
+ * would recolour or rewrite the screen) written as JSON escapes, so one error stays one line.
+ */
+export function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => JSON.stringify(char).slice(1, -1));
+}
+
 /** Progress on stderr: one rewritten line on a terminal, a few plain lines otherwise. */
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (event: ProgressEvent) => void {
   const tty = stream.isTTY === true;
@@ -18,7 +27,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): (e
         line(`ingest: ${event.files} file${event.files === 1 ? '' : 's'} in the corpus`);
         break;
       case 'parse':
-        if (tty) line(`ingest: reading ${event.done + 1}/${event.total} ${event.file}`);
+        if (tty) line(`ingest: reading ${event.done + 1}/${event.total} ${printable(event.file)}`);
         break;
       case 'embed': {
         if (event.total === 0) break;

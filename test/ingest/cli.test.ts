@@ -59,6 +59,15 @@ describe('npm run ingest', () => {
     expect(stdout).toMatch(/embeddings: 0 embedded/);
   });
 
+  it('prints a file name with a newline or a terminal escape as escapes, on one line', async () => {
+    const hostile = 'bad\nname\u001b[31m.md';
+    await writeFile(join(corpus, hostile), '   ');
+    const { code, stderr } = await command('ingest/cli.ts', ['--corpus', corpus, '--index', index]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('ingest: bad\\nname\\u001b[31m.md: no text (only whitespace)\n');
+    expect(stderr).not.toContain('\u001b');
+  });
+
   it('explains its options and rejects unknown ones', async () => {
     const help = await command('ingest/cli.ts', ['--help']);
     expect(help.code).toBe(0);
