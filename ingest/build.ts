@@ -15,6 +15,7 @@ import {
   IndexError,
   loadIndex,
   lockIndex,
+  removeLeftovers,
   SCHEMA_VERSION,
   writeIndex,
   type HnswParameters,
@@ -195,6 +196,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const dimensions = embedder.dimensions;
     const reusable = previous && previous.manifest.embedder.id === embedder.id ? previous : undefined;
     if (upToDate && reusable) {
+      // Nothing to write, but what a killed build left behind still goes.
+      await removeLeftovers(options.indexDir);
       Object.assign(report, summarize(papers), { reused: chunks.length, ms: performance.now() - started });
       return report;
     }

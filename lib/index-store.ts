@@ -126,6 +126,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents): Pro
   const version = `v-${new Date().toISOString().replace(/[-:.]/g, '').replace(/\d{3}Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
   const staging = join(indexDir, `.staging-${version}`);
   await mkdir(staging);
+  let moved = false;
   try {
     await writeFile(join(staging, 'papers.json'), JSON.stringify({ papers: contents.papers }));
     await writeFile(join(staging, 'vectors.f32'), new Uint8Array(contents.vectors.buffer, contents.vectors.byteOffset, contents.vectors.byteLength));
@@ -137,6 +138,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents): Pro
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(contents.manifest, null, 2));
     for (const file of await readdir(staging)) fsyncPath(join(staging, file));
     await rename(staging, join(indexDir, version));
+    moved = true;
     const pointer = join(indexDir, `.CURRENT-${version}`);
     await writeFile(pointer, `${version}\n`);
     fsyncPath(pointer);
@@ -144,6 +146,8 @@ export async function writeIndex(indexDir: string, contents: IndexContents): Pro
     fsyncPath(indexDir);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
+    // A version that never became current (the pointer failed) is an orphan: remove it too.
+    if (moved && (await currentVersion(indexDir).catch(() => undefined)) !== version) await rm(join(indexDir, version), { recursive: true, force: true });
     throw error;
   }
   await pruneVersions(indexDir, version);
@@ -165,16 +169,27 @@ function fsyncPath(path: string): void {
 
 /**
  * Keeps the current version and the one before it (a server may still be loading it), and
- * removes staging directories that a crashed build left behind.
+ * removes what crashed builds left behind.
  */
 async function pruneVersions(indexDir: string, current: string): Promise<void> {
   const entries = (await readdir(indexDir)).filter((name) => name.startsWith('v-') && name !== current).sort();
   const keep = new Set(entries.slice(-1));
   for (const name of entries) if (!keep.has(name)) await rm(join(indexDir, name), { recursive: true, force: true });
-  for (const name of await readdir(indexDir)) {
-    if (name.startsWith('.staging-') || (name.startsWith('.CURRENT-') && !name.endsWith(current))) {
-      await rm(join(indexDir, name), { recursive: true, force: true });
-    }
+  await removeLeftovers(indexDir);
+}
+
+/**
+ * Removes what a build killed mid-way leaves in the index directory: staging directories,
+ * pointer files never renamed into place, and the lock's side files of dead processes. Only
+ * called with the lock held, so no build of ours is using any of them.
+ */
+export async function removeLeftovers(indexDir: string): Promise<void> {
+  const current = await currentVersion(indexDir).catch(() => undefined);
+  for (const name of await readdir(indexDir).catch(() => [] as string[])) {
+    const sideOfLock = /^\.lock\.(?:stale\.)?(\d+)\.[0-9a-f]+$/.exec(name);
+    const leftover =
+      name.startsWith('.staging-') || (name.startsWith('.CURRENT-') && name !== `.CURRENT-${current}`) || (sideOfLock !== null && Number(sideOfLock[1]) !== process.pid && !isAlive(Number(sideOfLock[1])));
+    if (leftover) await rm(join(indexDir, name), { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,7 @@
  * an index that is always whole on disk.
  */
 import { spawn } from 'node:child_process';
-import { appendFile, chmod, copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, copyFile, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex, type BuildOptions } from '../../ingest/build.ts';
@@ -177,6 +177,19 @@ describe('the index on disk', () => {
     const report = await buildIndex(options());
     expect(report.failed).toEqual([]);
     expect((await loadIndex(indexDir)).papers).toHaveLength(2);
+    expect((await readdir(indexDir)).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('clears what a killed build left behind, also when the index is up to date', async () => {
+    await buildIndex(options());
+    await mkdir(join(indexDir, '.staging-v-20000101T000000Z-abcdef'));
+    await writeFile(join(indexDir, '.staging-v-20000101T000000Z-abcdef', 'vectors.f32'), 'x');
+    await writeFile(join(indexDir, '.CURRENT-v-20000101T000000Z-abcdef'), 'v-20000101T000000Z-abcdef\n');
+    await writeFile(join(indexDir, '.lock.999999999.0a1b2c3d'), '999999999');
+    const report = await buildIndex(options());
+    expect(report.version).toBeUndefined();
+    expect((await readdir(indexDir)).filter((name) => name.startsWith('.'))).toEqual([]);
+    expect((await loadIndex(indexDir)).papers).toHaveLength(1);
   });
 });
 
