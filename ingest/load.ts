@@ -82,7 +82,17 @@ export async function decodeSource(path: string, bytes: Buffer): Promise<SourceT
   return { format, text: decodeText(bytes) };
 }
 
+/**
+ * A text file past this is not one paper (a long review is ~0.3 MB, a book ~2 MB): parsing,
+ * chunking and BM25 hold several copies of the text, and a 200 MB file would exhaust V8's
+ * heap whatever PAPERCHAT_MAX_FILE_MB allows.
+ */
+const MAX_TEXT_BYTES = 20 * 1024 * 1024;
+
 function decodeText(bytes: Buffer): string {
+  if (bytes.length > MAX_TEXT_BYTES) {
+    throw new SourceError(`too much text for one paper (${formatBytes(bytes.length)}; at most ${formatBytes(MAX_TEXT_BYTES)} of text per file; split it)`);
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -180,6 +180,13 @@ describe('the index on disk', () => {
     expect((await readdir(indexDir)).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
+  it('refuses more text than one paper can have, whatever the byte limit allows, with one line', async () => {
+    await writeFile(join(corpusDir, 'book.txt'), 'HER2 gastric cancer. '.repeat(1_100_000));
+    const report = await buildIndex({ ...options(), maxFileBytes: 300 * 1024 * 1024 });
+    expect(report.failed).toEqual([{ file: 'book.txt', reason: 'too much text for one paper (22.0 MB; at most 20.0 MB of text per file; split it)', keptPrevious: false }]);
+    expect(report.papers).toBe(1);
+  });
+
   it('clears what a killed build left behind, also when the index is up to date', async () => {
     await buildIndex(options());
     await mkdir(join(indexDir, '.staging-v-20000101T000000Z-abcdef'));
