@@ -41,6 +41,9 @@ export interface PdfReadLimits {
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = dirname(require.resolve('pdfjs-dist/package.json'));
 
+/** Consecutive pages that repeat earlier page objects after which the rest is taken to repeat too. */
+const MAX_REPEATED_PAGES = 50;
+
 /** Reads every page's text items. Throws `SourceError` with a one-line reason. */
 export async function readPdf(bytes: Uint8Array, limits: PdfReadLimits): Promise<PdfDocument> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -59,11 +62,17 @@ export async function readPdf(bytes: Uint8Array, limits: PdfReadLimits): Promise
     const document = await task.promise;
     const pages: PdfPage[] = [];
     const fingerprints = new Set<string>();
+    let repeats = 0;
     for (let num = 1; num <= Math.min(document.numPages, limits.maxPages); num++) {
       const page = await document.getPage(num);
-      // The same page object listed again and again is one page, not many.
+      // The same page object listed again and again is one page, not many; a page tree that
+      // only repeats itself (each lookup walks the whole tree) is not read to its end.
       const ref = page.ref ? `${page.ref.num}:${page.ref.gen}` : `${num}`;
-      if (fingerprints.has(ref)) continue;
+      if (fingerprints.has(ref)) {
+        if (++repeats >= MAX_REPEATED_PAGES) break;
+        continue;
+      }
+      repeats = 0;
       fingerprints.add(ref);
       const viewport = page.getViewport({ scale: 1 });
       const content = await page.getTextContent();

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../ingest/build.ts';
 import { loadIndex, type LoadedIndex } from '../../lib/index-store.ts';
 import { tempDir } from '../support/fixtures.ts';
-import { makePaperPdf } from '../support/pdf.ts';
+import { makePaperPdf, repeatedPagePdf } from '../support/pdf.ts';
+import { decodeSource } from '../../ingest/load.ts';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let index: LoadedIndex;
@@ -59,5 +60,13 @@ describe('a generated PDF', () => {
     const cited = index.chunks.find((chunk) => chunk.text.includes('HER-Vaxx vaccine'))!;
     expect(cited.refs).toEqual(expect.arrayContaining([1, 2, 3]));
     expect(paper.glossary.map((entry) => entry.short)).toContain('HV');
+  });
+});
+
+describe('a hostile page tree', () => {
+  it('reads a page object listed 200,000 times as one page, without walking the whole list', async () => {
+    const source = await decodeSource('hostile.pdf', repeatedPagePdf(200_000));
+    expect(source.pages).toHaveLength(1);
+    expect(source.text).toContain('The repeated page mentions HER2 once.');
   });
 });
