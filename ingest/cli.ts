@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 import { embedderChoice } from '../lib/embeddings/index.ts';
 import { environment } from '../lib/env.ts';
+import { releaseLockSync } from '../lib/index-store.ts';
 import { buildIndex } from './build.ts';
 import { describe, printable, progressPrinter } from './report.ts';
 
@@ -51,6 +52,15 @@ async function main(): Promise<number> {
     ...(args.corpus ? { PAPERCHAT_CORPUS_DIR: args.corpus } : {}),
     ...(args.index ? { PAPERCHAT_INDEX_DIR: args.index } : {}),
   });
+  // Stopped by SIGTERM or Ctrl-C, leave no lock behind (an index version is never half-current;
+  // a staging folder left over goes with the next ingest).
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    process.once(signal, () => {
+      releaseLockSync(config.indexDir);
+      process.stderr.write(`\ningest: stopped (${signal})\n`);
+      process.exit(code);
+    });
+  }
   const report = await buildIndex({
     corpusDir: config.corpusDir,
     indexDir: config.indexDir,

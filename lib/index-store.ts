@@ -13,7 +13,7 @@
  *   data/index/v-…/lexicon.json   the corpus's words for the words a question may use (WordNet)
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
@@ -286,6 +286,19 @@ export async function lockIndex(indexDir: string): Promise<() => Promise<void>> 
     throw new IndexError(`index: cannot lock ${indexDir}`);
   } finally {
     await rm(own, { force: true });
+  }
+}
+
+/**
+ * Drops the lock if this process holds it, synchronously: for a SIGTERM or Ctrl-C handler,
+ * which cannot wait for the build's own cleanup.
+ */
+export function releaseLockSync(indexDir: string): void {
+  const path = join(indexDir, '.lock');
+  try {
+    if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+  } catch {
+    // No lock, or not ours: nothing to release.
   }
 }
 

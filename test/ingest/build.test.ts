@@ -180,6 +180,21 @@ describe('the index on disk', () => {
     expect((await readdir(indexDir)).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
+  it('leaves no lock behind when an ingest is stopped with SIGTERM', async () => {
+    await buildIndex(options());
+    await appendFile(join(corpusDir, 'review.txt'), '\n\nA paragraph that makes the next ingest work.\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'ingest', 'cli.ts'), '--corpus', corpusDir, '--index', indexDir, '--rebuild'], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+    // Once it is working (it has said so), stop it.
+    await new Promise<void>((resolve) => child.stderr!.on('data', () => resolve()));
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    if (code === 143) expect(stderr).toMatch(/ingest: stopped \(SIGTERM\)/);
+    expect(await readdir(indexDir)).not.toContain('.lock');
+    expect((await loadIndex(indexDir)).papers).toHaveLength(1);
+  });
+
   it('refuses more text than one paper can have, whatever the byte limit allows, with one line', async () => {
     await writeFile(join(corpusDir, 'book.txt'), 'HER2 gastric cancer. '.repeat(1_100_000));
     const report = await buildIndex({ ...options(), maxFileBytes: 300 * 1024 * 1024 });
