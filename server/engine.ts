@@ -41,21 +41,46 @@ export class Engine {
     return this.current;
   }
 
-  /** Loads the index now current on disk, if it differs from the one in use. */
+  /**
+   * Loads the index now current on disk, if it differs from the one in use, and keeps going
+   * until what it loaded is still current: a change announced while a reload is in flight, or
+   * a version pruned by a later ingest while it was being read, is looked at again rather
+   * than merged into the reload in flight and lost.
+   */
   async reload(): Promise<void> {
-    this.reloading ??= (async () => {
+    if (this.reloading) {
+      this.again = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
       try {
-        const version = await currentVersion(this.config.indexDir);
-        if (!version || version === this.current.index.version) return;
-        this.current = await openLibrary(this.config);
-        this.events.onReload?.(this.current.index.version);
-      } catch (error) {
-        this.events.onReloadError?.(error as Error);
+        do {
+          this.again = false;
+          await this.loadCurrent();
+        } while (this.again);
       } finally {
         this.reloading = undefined;
       }
     })();
     return this.reloading;
+  }
+
+  private again = false;
+
+  private async loadCurrent(): Promise<void> {
+    const version = await currentVersion(this.config.indexDir).catch(() => undefined);
+    if (!version || version === this.current.index.version) return;
+    try {
+      this.current = await openLibrary(this.config);
+      this.events.onReload?.(this.current.index.version);
+      // Replaced again while it loaded: go on to that one.
+      if ((await currentVersion(this.config.indexDir).catch(() => undefined)) !== this.current.index.version) this.again = true;
+    } catch (error) {
+      // Replaced while we read it (a later ingest pruned it): the newer one is worth a try.
+      const now = await currentVersion(this.config.indexDir).catch(() => undefined);
+      if (now && now !== version) this.again = true;
+      else this.events.onReloadError?.(error as Error);
+    }
   }
 
   /** Polls the index's CURRENT pointer (a rename, which file watchers miss on some systems). */
