@@ -19,6 +19,7 @@ import { libraryTarget, serverTarget, type AnswerTarget } from './targets.ts';
 import { PAPERS_DIR, papersAvailable, papersLibrary } from './papers.ts';
 import type { Library } from '../server/rag/library.ts';
 import { checkThresholds, loadThresholds } from './thresholds.ts';
+import { argumentError } from '../lib/cli-args.ts';
 
 const EVAL_DIR = import.meta.dirname;
 
@@ -94,7 +95,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       allowPositionals: false,
     });
   } catch (error) {
-    throw new InputError(`eval: ${(error as Error).message} (see --help)`);
+    throw new InputError(argumentError('eval', error));
   }
   const { values } = parsed;
   if (values.help) return 'help';

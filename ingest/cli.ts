@@ -8,6 +8,7 @@ import { environment } from '../lib/env.ts';
 import { releaseLockSync } from '../lib/index-store.ts';
 import { buildIndex } from './build.ts';
 import { describe, printable, progressPrinter } from './report.ts';
+import { argumentError } from '../lib/cli-args.ts';
 
 const HELP = `Usage: npm run ingest -- [options]
 
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
       allowPositionals: false,
     }).values;
   } catch (error) {
-    process.stderr.write(`ingest: ${(error as Error).message}\n\n${HELP}\n`);
+    process.stderr.write(`${argumentError('ingest', error)}\n`);
     return 2;
   }
   if (args.help) {

@@ -7,6 +7,7 @@ import { environment } from '../../lib/env.ts';
 import type { Answer, ChatTurn } from '../../lib/types.ts';
 import { ask } from './answer.ts';
 import { answererFor, llmFrom, openLibrary } from './setup.ts';
+import { argumentError } from '../../lib/cli-args.ts';
 
 const HELP = `Usage: npm run ask -- [options] "question"
 
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
       allowPositionals: true,
     });
   } catch (error) {
-    process.stderr.write(`ask: ${(error as Error).message}\n\n${HELP}\n`);
+    process.stderr.write(`${argumentError('ask', error)}\n`);
     return 2;
   }
   const { values, positionals } = parsed;

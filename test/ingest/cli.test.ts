@@ -74,8 +74,14 @@ describe('npm run ingest', () => {
     expect(help.stdout).toMatch(/--rebuild/);
     const wrong = await command('ingest/cli.ts', ['--frobnicate']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr.split('\n')[0]).toMatch(/^ingest: Unknown option '--frobnicate'/);
+    expect(wrong.stderr).toBe("ingest: Unknown option '--frobnicate' (see --help)\n");
   });
+});
+
+it('npm run ask rejects a misspelled flag with one line, not Node\'s parser advice', async () => {
+  const wrong = await command('server/rag/cli.ts', ['--jsno', 'What is HER2?']);
+  expect(wrong.code).toBe(2);
+  expect(wrong.stderr).toBe("ask: Unknown option '--jsno' (see --help)\n");
 });
 
 describe('npm run ask', () => {
