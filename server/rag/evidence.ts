@@ -7,7 +7,7 @@
 import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, Reference } from '../../lib/types.ts';
 import { matchWeight } from './concepts.ts';
-import { decisionFeatures, sentenceFeature, sentenceFeatures, DECISION_FEATURES, type DecisionContext, type SentenceContext } from './features.ts';
+import { decisionFeatures, sentenceFeature, sentenceFeatures, DECISION_FEATURES, STRICT_TYPES, type DecisionContext, type SentenceContext } from './features.ts';
 import type { Library } from './library.ts';
 import { probability, type AnswerModel } from './model.ts';
 import type { AnalyzedQuestion, AnswerType } from './question.ts';
@@ -275,6 +275,8 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
     length += item.text.length;
   }
   if (question.comparative) addSides(question, evidence, chosen, first.score, limit);
+  // "How many weeks", "what dose", "how much money": an answer without one is no answer.
+  if (STRICT_TYPES.has(question.expected) && !chosen.some((item) => item.typed)) return { chosen: [], answerable, abstainReason: 'missing-type' };
   return { chosen, answerable };
 }
 

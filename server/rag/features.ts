@@ -71,7 +71,9 @@ const own = (question: AnalyzedQuestion) => question.concepts.filter((concept) =
 const totalWeight = (concepts: Concept[]) => concepts.reduce((sum, concept) => sum + concept.weight, 0) || 1;
 const coverage = (concepts: Concept[], match: (concept: Concept) => number) => concepts.reduce((sum, concept) => sum + concept.weight * match(concept), 0) / totalWeight(concepts);
 const keys = (question: AnalyzedQuestion) => own(question).filter((concept) => concept.key);
-const STRICT = new Set(['percentage', 'duration', 'count', 'year', 'dose', 'money', 'doi', 'ratio']);
+/** Kinds of answer a sentence either holds or does not (a number with its unit, a year, a DOI). */
+export const STRICT_TYPES: ReadonlySet<string> = new Set(['percentage', 'duration', 'count', 'year', 'dose', 'money', 'doi', 'ratio']);
+const STRICT = STRICT_TYPES;
 
 export const SENTENCE_FEATURES: Record<string, Feature<SentenceContext>> = {
   /** Share of the question's weight in the sentence, each concept by its surest form found. */
