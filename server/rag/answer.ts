@@ -190,6 +190,7 @@ const ASKED_FOR: Partial<Record<AnswerType, string>> = {
   money: 'a cost',
   doi: 'a DOI',
   ratio: 'a hazard or odds ratio',
+  version: 'a version',
 };
 
 /**

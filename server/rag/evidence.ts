@@ -49,6 +49,7 @@ const PATTERNS: Record<Exclude<AnswerType, 'none' | 'journal' | 'author' | 'outc
   dose: /\d\s*(?:mg|µg|mcg|g|ml|mL|IU|units?)(?:\s*\/\s*(?:kg|m2|m²|day|d))?\b|\bmg\/kg\b/i,
   money: /[$€£¥]\s*\d|\b\d[\d,.]*\s*(?:dollars?|euros?|usd|eur|gbp|yuan|rmb|pounds?)\b/i,
   doi: /\b10\.\d{4,9}\/\S+/,
+  version: /\b(?:v|version|release)\s*\d+(?:\.\d+)*\b|\b\d+\.\d+(?:\.\d+)+\b/i,
   ratio: /\bhazard ratio\b|\bodds ratio\b|\b(?:HR|OR|RR)\b\s*[=:,(]?\s*\d|\b\d\.\d+\s*\(\s*\d\.\d+\s*[-–]\s*\d\.\d+\s*\)/,
 };
 

@@ -21,6 +21,8 @@ export type AnswerType =
   | 'money'
   | 'doi'
   | 'ratio'
+  /** "Which version of MUSCLE": a version number. */
+  | 'version'
   | 'journal'
   | 'author'
   /** "How did it do", "what results": any reported result (a number) is preferred, not required. */
@@ -185,6 +187,7 @@ function expectedAnswer(question: string): AnswerType {
   if (/\b(cost|costs|price|priced|dollars?|euros?|usd|reimburse\w*)\b|\$/.test(q)) return 'money';
   if (/\b(dose|doses|dosage|dosing)\b(?!-)|\bmg\/(kg|m2)\b|\bhow much .* (given|administered|infused)\b/.test(q)) return 'dose';
   if (/\b(hazard|odds) ratios?\b|\bhr\b/.test(q)) return 'ratio';
+  if (/\b(which|what) (software |program )?versions?\b|\bversion number\b/.test(q)) return 'version';
   if (/\b(which|what) journal\b|\bjournal\b.*\bpublish|\bpublished in\b|\bwhere .* published\b/.test(q)) return 'journal';
   if (/\bfirst author\b|\bwho (wrote|authored|published|reported|led|discovered|showed|found)\b|\bwhich authors?\b/.test(q)) return 'author';
   if (/^\s*when (was|were|did|is|does|has|have|will|had)\b|\bin (what|which) year\b|\b(what|which) year\b/.test(q)) return 'year';
