@@ -5,7 +5,7 @@
 import { METRIC_COLUMNS, formatDelta, formatValue } from './columns.ts';
 import type { Comparison } from './compare.ts';
 import type { MetricSet, QuestionResult } from './metrics.ts';
-import { paperRows, summaryRows } from './report-text.ts';
+import { paperRows, retrievalNote, summaryRows } from './report-text.ts';
 import type { EvalRun } from './run.ts';
 import { histogram } from './stats.ts';
 import type { ThresholdCheck } from './thresholds.ts';
@@ -241,7 +241,7 @@ function failureTable(results: QuestionResult[]): string {
   if (failing.length === 0) return '<p>None.</p>';
   const judged = failing.some((result) => result.judge);
   const rows = failing.map(
-    (result) => `<tr><td>${escape(result.id)}</td><td>${escape(result.category)}</td><td>${escape(result.question)}</td><td>${result.problems.map((problem) => `<div>${escape(problem)}</div>`).join('')}</td><td class="answer">${
+    (result) => `<tr><td>${escape(result.id)}</td><td>${escape(result.category)}</td><td>${escape(result.question)}</td><td>${[...result.problems, ...retrievalNote(result)].map((problem) => `<div>${escape(problem)}</div>`).join('')}</td><td class="answer">${
       result.abstained ? '<em>declined</em>' : escape(clip(result.answer, 400))
     }</td>${judged ? `<td>${result.judge ? escape(result.judge.verdict) : ''}</td>` : ''}</tr>`,
   );

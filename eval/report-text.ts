@@ -48,11 +48,17 @@ export function formatFailures(results: QuestionResult[]): string {
   const lines = [`Failing questions (${failing.length}):`];
   for (const result of failing) {
     lines.push(`  ${result.id} [${result.category}] ${result.question}`);
-    lines.push(`      ${result.problems.join('; ')}`);
+    lines.push(`      ${[...result.problems, ...retrievalNote(result)].join('; ')}`);
     if (result.answer && !result.abstained) lines.push(`      answer: ${clip(result.answer.replace(/\s+/g, ' '), 160)}`);
     if (result.judge) lines.push(`      judge: ${result.judge.verdict}${result.judge.reason ? ` (${clip(result.judge.reason, 100)})` : ''}`);
   }
   return lines.join('\n');
+}
+
+/** Whether retrieval found the evidence, for telling a search miss from a wrong choice. */
+export function retrievalNote(result: QuestionResult): string[] {
+  if (!result.retrieval) return [];
+  return [result.retrieval.rank !== undefined ? `evidence retrieved at rank ${result.retrieval.rank}` : 'evidence not retrieved (top 10)'];
 }
 
 /** Answers that came with a notice: in LLM mode, usually a fallback to the offline answer. */

@@ -14,6 +14,7 @@ import { compareRuns } from '../../eval/compare.ts';
 import { createLlmJudge, judgePrompt, parseVerdict } from '../../eval/judge.ts';
 import { loadQuestions, type EvalQuestion } from '../../eval/questions.ts';
 import { renderHtmlReport } from '../../eval/report-html.ts';
+import { formatFailures } from '../../eval/report-text.ts';
 import { readResults, writeResults } from '../../eval/results-file.ts';
 import { runEval, type EvalRun } from '../../eval/run.ts';
 import { libraryTarget, serverTarget } from '../../eval/targets.ts';
@@ -188,6 +189,15 @@ describe('results files, comparison and the HTML report', () => {
     expect(html).not.toMatch(/<link|<img|(?:src|href)=|url\(/i);
     expect(html).toContain('Is &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; escaped?');
     expect(html).toContain('missing &quot;&lt;b&gt;&quot;');
+  });
+
+  it('says for each failing question whether retrieval found its evidence', () => {
+    const base = offline.results[0]!;
+    const missed = { ...base, id: 'm1', correct: false, problems: ['missing "x"'], retrieval: { recallAt: { '1': 0, '5': 0, '6': 0, '10': 0 }, reciprocalRank: 0 } };
+    const found = { ...base, id: 'm2', correct: false, problems: ['missing "y"'], retrieval: { rank: 3, recallAt: { '1': 0, '5': 1, '6': 1, '10': 1 }, reciprocalRank: 1 / 3 } };
+    const text = formatFailures([missed, found]);
+    expect(text).toContain('missing "x"; evidence not retrieved (top 10)');
+    expect(text).toContain('missing "y"; evidence retrieved at rank 3');
   });
 });
 
