@@ -148,6 +148,10 @@ function citationChart(run: EvalRun): string {
       ],
     }));
   if (rows.length === 0) return '<p class="note">No answered questions, so no citations to score.</p>';
+  // Offline answers quote the passages they cite: a chart of 1.00s says nothing.
+  if (rows.every((row) => row.bars.every((bar) => bar.value === undefined || bar.value === 1))) {
+    return `<p class="note">Every answer's citations support it (precision and recall 1.00 in every category)${run.meta.mode === 'offline' ? ': offline answers quote the passages they cite, so this measures the LLM mode (<code>--mode llm</code>)' : ''}.</p>`;
+  }
   return `${rateBars(rows, [
     { name: 'precision', color: COLORS.primary },
     { name: 'recall', color: COLORS.light },
