@@ -7,7 +7,7 @@ import { ask } from '../server/rag/answer.ts';
 import { decisionContext, scoreEvidence, type Evidence } from '../server/rag/evidence.ts';
 import { DECISION_FEATURE_NAMES, decisionFeatures, SENTENCE_FEATURE_NAMES } from '../server/rag/features.ts';
 import { Library } from '../server/rag/library.ts';
-import type { AnswerModel, LogisticModel, SelectionSettings } from '../server/rag/model.ts';
+import { probability, type AnswerModel, type LogisticModel, type SelectionSettings } from '../server/rag/model.ts';
 import type { AnalyzedQuestion } from '../server/rag/question.ts';
 import { DEFAULT_RETRIEVAL, type RetrievalSettings } from '../server/rag/retrieve.ts';
 import { answererFor } from '../server/rag/setup.ts';
@@ -129,7 +129,9 @@ export async function searchSelection(base: Library, draft: AnswerModel, questio
         const selection = { extraRatio, extraMinimum, maxSentences };
         const correct = await answeredCorrectly(base, { ...draft, selection, decision: { ...draft.decision, threshold: 0 } }, questions);
         for (let threshold = 0.05; threshold < 0.96; threshold += 0.05) {
-          const score = questions.reduce((sum, question, i) => sum + (question.answerable ? (answerable[i]! >= threshold && correct[i] ? 1 : 0) : answerable[i]! < threshold ? 1 : 0), 0);
+          // An unanswerable question also counts as declined when the answerer declines it for
+          // another reason (a missing kind of answer) whatever the threshold.
+          const score = questions.reduce((sum, question, i) => sum + (question.answerable ? (answerable[i]! >= threshold && correct[i] ? 1 : 0) : answerable[i]! < threshold || correct[i] ? 1 : 0), 0);
           if (score > best.score) best = { selection, threshold, score };
         }
       }
@@ -139,9 +141,7 @@ export async function searchSelection(base: Library, draft: AnswerModel, questio
 }
 
 function probabilityOfAnswer(model: AnswerModel, sample: Sample): number {
-  const features = decisionFeatures(decisionContext(sample.analyzed, sample.evidence));
-  const z = features.reduce((sum, value, i) => sum + model.decision.weights[i]! * ((value - model.decision.mean[i]!) / model.decision.scale[i]!), model.decision.bias);
-  return 1 / (1 + Math.exp(-z));
+  return probability(model.decision, decisionFeatures(decisionContext(sample.analyzed, sample.evidence)));
 }
 
 async function answeredCorrectly(base: Library, model: AnswerModel, questions: EvalQuestion[]): Promise<boolean[]> {
