@@ -223,9 +223,17 @@ export interface Selection {
 
 export interface SelectionLimits {
   maxChars: number;
+  /** For lists and comparisons. */
+  longMaxChars: number;
 }
 
-export const DEFAULT_LIMITS: SelectionLimits = { maxChars: 600 };
+/**
+ * Answer lengths to aim for (characters), as the suite checks them (eval/README.md): short
+ * answers, and lists and comparisons, which may run longer.
+ */
+export const ANSWER_LENGTH = { short: 600, long: 1000 } as const;
+
+export const DEFAULT_LIMITS: SelectionLimits = { maxChars: ANSWER_LENGTH.short, longMaxChars: ANSWER_LENGTH.long };
 
 /** The decision's features for a question and its scored evidence. */
 export function decisionContext(question: AnalyzedQuestion, evidence: Evidence[]): DecisionContext {
@@ -260,7 +268,7 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
   const totalWeight = own.reduce((sum, concept) => sum + concept.weight, 0) || 1;
   const { selection } = model;
   let length = first.text.length;
-  const limit = question.wantsMany || question.comparative ? Math.round(limits.maxChars * 1.6) : limits.maxChars;
+  const limit = question.wantsMany || question.comparative ? limits.longMaxChars : limits.maxChars;
   for (const item of evidence) {
     if (item === first) continue;
     if (chosen.length >= selection.maxSentences) break;

@@ -7,7 +7,7 @@ import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, GlossaryEntry, Reference } from '../../lib/types.ts';
 import type { CitedPart } from './cite.ts';
 import { matchWeight } from './concepts.ts';
-import { scoreEvidence, selectEvidence, type Evidence, type Selection } from './evidence.ts';
+import { ANSWER_LENGTH, scoreEvidence, selectEvidence, type Evidence, type Selection } from './evidence.ts';
 import type { Library } from './library.ts';
 import type { AnalyzedQuestion, AnswerType } from './question.ts';
 import type { Passage } from './retrieve.ts';
@@ -100,9 +100,8 @@ function excerpt(text: string, question: AnalyzedQuestion, cap: number): string 
 /** A trial's name: an acronym (TOGA, KEYNOTE-811) or a code with digits (NCT01148849). */
 const TRIAL_NAME = /\b(?:[A-Z]{4,}(?:-[A-Za-z0-9]+)*|[A-Z][A-Za-z]*-?\d{2,}[A-Za-z0-9-]*)\b/;
 
-/** Answer lengths to aim for (characters): a list or a comparison may run longer. */
-const SHORT_ANSWER = 600;
-const LONG_ANSWER = 1000;
+const SHORT_ANSWER = ANSWER_LENGTH.short;
+const LONG_ANSWER = ANSWER_LENGTH.long;
 
 /** Sentences that point back ("These include …") need the sentence before them, and one that
  *  announces a list needs the list that follows. */
