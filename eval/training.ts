@@ -27,7 +27,7 @@ const RETRIEVAL_GRID: Record<keyof RetrievalSettings, number[]> = {
   paperTermWeight: [0.1, 0.3, 0.6, 1],
   hop: [0.6, 0.8, 0.9],
 };
-const SELECTION_GRID = { extraRatio: [0.5, 0.7, 0.85], extraMinimum: [0.1, 0.25], maxSentences: [2, 3, 4] };
+const SELECTION_GRID = { extraRatio: [0.5, 0.7, 0.85], extraMinimum: [0.1, 0.25], maxSentences: [2, 3, 4], minAddedShare: [0.06, 0.12, 0.2] };
 
 export interface Sample {
   question: EvalQuestion;
@@ -125,8 +125,8 @@ export async function searchSelection(base: Library, draft: AnswerModel, questio
   let best = { selection: draft.selection, threshold: 0.5, score: -1 };
   for (const extraRatio of SELECTION_GRID.extraRatio) {
     for (const extraMinimum of SELECTION_GRID.extraMinimum) {
-      for (const maxSentences of SELECTION_GRID.maxSentences) {
-        const selection = { extraRatio, extraMinimum, maxSentences };
+      for (const [maxSentences, minAddedShare] of SELECTION_GRID.maxSentences.flatMap((max) => SELECTION_GRID.minAddedShare.map((share) => [max, share] as const))) {
+        const selection = { extraRatio, extraMinimum, maxSentences, minAddedShare };
         const correct = await answeredCorrectly(base, { ...draft, selection, decision: { ...draft.decision, threshold: 0 } }, questions);
         for (let threshold = 0.05; threshold < 0.96; threshold += 0.05) {
           // An unanswerable question also counts as declined when the answerer declines it for

@@ -277,7 +277,7 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
     const adds = [...item.inSentence].filter((i) => !covered.has(i) && !question.concepts[i]!.carried);
     const addedWeight = adds.reduce((sum, i) => sum + question.concepts[i]!.weight, 0);
     const addsType = item.typed && !chosen.some((other) => other.typed);
-    if (addedWeight < 0.12 * totalWeight && !addsType && !question.wantsMany) continue;
+    if (addedWeight < selection.minAddedShare * totalWeight && !addsType && !question.wantsMany) continue;
     if (length + item.text.length > limit) continue;
     chosen.push(item);
     for (const i of item.inSentence) covered.add(i);

@@ -24,6 +24,8 @@ export interface SelectionSettings {
   /** … and at least this probability. */
   extraMinimum: number;
   maxSentences: number;
+  /** … and when it adds at least this share of the question's weight the others miss (or the expected kind of answer, or the next item of a list). */
+  minAddedShare: number;
 }
 
 export interface AnswerModel {
@@ -51,6 +53,7 @@ export function loadAnswerModel(path = DEFAULT_MODEL_PATH): AnswerModel {
       throw new Error(`model: ${path} was fitted for other ${part} features; run \`npm run train\``);
     }
   }
+  if (typeof model.selection?.minAddedShare !== 'number') throw new Error(`model: ${path} predates the fitted selection settings; run \`npm run train\``);
   return model;
 }
 
