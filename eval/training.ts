@@ -104,9 +104,8 @@ export function fitSentenceModel(samples: Sample[]): LogisticModel {
 }
 
 export function rescore(sample: Sample, model: LogisticModel): void {
-  const decision = { ...model, threshold: 0 };
-  const probability = (features: number[]) => 1 / (1 + Math.exp(-features.reduce((sum, value, i) => sum + decision.weights[i]! * ((value - decision.mean[i]!) / decision.scale[i]!), decision.bias)));
-  for (const evidence of sample.evidence) evidence.score = probability(evidence.features);
+  // Unclipped, unlike the answerer: the committed model was fitted so (docs/DESIGN.md, "Tried").
+  for (const evidence of sample.evidence) evidence.score = probability(model, evidence.features, Infinity);
   sample.evidence.sort((a, b) => b.score - a.score);
 }
 

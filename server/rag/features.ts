@@ -73,7 +73,6 @@ const coverage = (concepts: Concept[], match: (concept: Concept) => number) => c
 const keys = (question: AnalyzedQuestion) => own(question).filter((concept) => concept.key);
 /** Kinds of answer a sentence either holds or does not (a number with its unit, a year, a DOI). */
 export const STRICT_TYPES: ReadonlySet<string> = new Set(['percentage', 'duration', 'count', 'year', 'dose', 'money', 'doi', 'ratio', 'version']);
-const STRICT = STRICT_TYPES;
 
 export const SENTENCE_FEATURES: Record<string, Feature<SentenceContext>> = {
   /** Share of the question's weight in the sentence, each concept by its surest form found. */
@@ -97,7 +96,7 @@ export const SENTENCE_FEATURES: Record<string, Feature<SentenceContext>> = {
     return carried.length === 0 ? 0 : share(carried, (concept) => Math.max(matchWeight(concept, c.sentenceTerms), matchWeight(concept, c.contextTerms)) > 0);
   },
   typed: (c) => (c.question.expected !== 'none' && c.typed ? 1 : 0),
-  typeMissing: (c) => (STRICT.has(c.question.expected) && !c.typed ? 1 : 0),
+  typeMissing: (c) => (STRICT_TYPES.has(c.question.expected) && !c.typed ? 1 : 0),
   passageRank: (c) => 1 / (1 + c.passageRank),
   prior: (c) => c.prior,
   dense: (c) => c.dense,
@@ -190,7 +189,7 @@ export const DECISION_FEATURES: Record<string, Feature<DecisionContext>> = {
   commonShare: (d) => share(own(d.question), (concept) => concept.common),
   /** Share of the question's concepts the corpus uses somewhere. */
   corpusCoverage: (d) => share(own(d.question), (concept) => !concept.absent),
-  typeMissing: (d) => (STRICT.has(d.question.expected) && !d.typedNearTop ? 1 : 0),
+  typeMissing: (d) => (STRICT_TYPES.has(d.question.expected) && !d.typedNearTop ? 1 : 0),
   topPaperShare: (d) => d.topPaperShare,
   bestDense: (d) => d.bestDense,
   /** How many things the question names, on a log scale (longer questions cover less). */

@@ -63,12 +63,12 @@ export function loadAnswerModel(path = DEFAULT_MODEL_PATH): AnswerModel {
  */
 export const MAX_DEVIATIONS = 3;
 
-/** The model's probability for a feature vector. */
-export function probability(model: LogisticModel, features: number[]): number {
+/** The model's probability for a feature vector (`limit`: the clip, in standard deviations). */
+export function probability(model: LogisticModel, features: number[], limit = MAX_DEVIATIONS): number {
   let z = model.bias;
   for (let i = 0; i < features.length; i++) {
     const standard = (features[i]! - model.mean[i]!) / model.scale[i]!;
-    z += model.weights[i]! * Math.max(-MAX_DEVIATIONS, Math.min(MAX_DEVIATIONS, standard));
+    z += model.weights[i]! * Math.max(-limit, Math.min(limit, standard));
   }
   return 1 / (1 + Math.exp(-z));
 }
