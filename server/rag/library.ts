@@ -39,6 +39,8 @@ export class Library {
   private readonly papers = new Map<string, Paper>();
   private readonly references = new Map<string, Reference>();
   private readonly blocks = new Map<string, Chunk[]>();
+  /** Table rows by `docId:label` ("Table 2"), in order. */
+  private readonly tables = new Map<string, Chunk[]>();
   private readonly sentenceCache = new Map<string, CitedSentence[]>();
   private readonly termCache = new Map<string, Set<string>>();
 
@@ -73,7 +75,22 @@ export class Library {
       const list = this.blocks.get(key) ?? [];
       list.push(chunk);
       this.blocks.set(key, list);
+      if (chunk.kind === 'table-row' && chunk.table) {
+        const table = `${chunk.docId}:${chunk.table.label.toLowerCase()}`;
+        this.tables.set(table, [...(this.tables.get(table) ?? []), chunk]);
+      }
     }
+    for (const rows of this.tables.values()) rows.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The rows of a paper's table ("Table 2"), in order. */
+  tableRows(docId: string, label: string): Chunk[] {
+    return this.tables.get(`${docId}:${label.toLowerCase()}`) ?? [];
+  }
+
+  /** The papers that have a table with this label. */
+  papersWithTable(label: string): string[] {
+    return this.index.papers.map((paper) => paper.docId).filter((docId) => this.tables.has(`${docId}:${label.toLowerCase()}`));
   }
 
   private readonly resolvers = new Map<string, CitationResolver>();

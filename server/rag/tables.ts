@@ -58,12 +58,10 @@ function namesARow(question: AnalyzedQuestion, rows: Chunk[], library: Library):
 
 /** The rows of the table with that label in the paper retrieval points to (or the only paper that has one). */
 function rowsOf(label: string, passages: Passage[], library: Library): Chunk[] {
-  const isRow = (chunk: Chunk) => chunk.kind === 'table-row' && chunk.table?.label.toLowerCase() === label.toLowerCase();
-  const hit = passages.find((passage) => isRow(passage.chunk));
-  const all = library.index.chunks.filter(isRow);
+  const hit = passages.find(({ chunk }) => chunk.kind === 'table-row' && chunk.table?.label.toLowerCase() === label.toLowerCase());
   if (hit) return rowsOfTable(hit.chunk, library);
-  const docId = new Set(all.map((chunk) => chunk.docId)).size === 1 ? all[0]?.docId : undefined;
-  return docId ? all.filter((chunk) => chunk.docId === docId).sort((a, b) => a.seq - b.seq) : [];
+  const papers = library.papersWithTable(label);
+  return papers.length === 1 ? library.tableRows(papers[0]!, label) : [];
 }
 
 /**
@@ -93,5 +91,5 @@ const MOSTLY_DISTINCT = 0.8;
 
 /** The rows of the table a row belongs to, in order. */
 export function rowsOfTable(row: Chunk, library: Library): Chunk[] {
-  return library.index.chunks.filter((chunk) => chunk.kind === 'table-row' && chunk.docId === row.docId && chunk.table?.label === row.table?.label).sort((a, b) => a.seq - b.seq);
+  return row.table ? library.tableRows(row.docId, row.table.label) : [row];
 }
