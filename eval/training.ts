@@ -86,6 +86,12 @@ export function target(question: EvalQuestion, evidence: Evidence): number {
   return checkFacts(text, question.facts).filter((fact) => fact.found !== undefined).length / question.facts.length;
 }
 
+/**
+ * Up to this many candidate sentences, each counts fully; beyond, a question's sentences share
+ * that weight, so questions with long candidate lists do not outvote the rest.
+ */
+const CANDIDATES_AT_FULL_WEIGHT = 20;
+
 export function fitSentenceModel(samples: Sample[]): LogisticModel {
   const rows: number[][] = [];
   const targets: number[] = [];
@@ -95,7 +101,7 @@ export function fitSentenceModel(samples: Sample[]): LogisticModel {
     for (const evidence of sample.evidence) {
       rows.push(evidence.features);
       targets.push(target(sample.question, evidence));
-      weights.push(20 / Math.max(20, sample.evidence.length));
+      weights.push(CANDIDATES_AT_FULL_WEIGHT / Math.max(CANDIDATES_AT_FULL_WEIGHT, sample.evidence.length));
     }
   }
   const model = fitLogistic(SENTENCE_FEATURE_NAMES, rows, targets, { ...DEFAULT_FIT, rowWeights: weights });
