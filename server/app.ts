@@ -14,6 +14,7 @@ import { Server as SocketServer } from 'socket.io';
 import type { Config } from '../lib/config.ts';
 import type { Engine } from './engine.ts';
 import { apiRouter } from './http.ts';
+import { openAiRouter, sendError as sendOpenAiError } from './openai-api.ts';
 import type { Logger } from './log.ts';
 import { allowHandshake, originPolicy, refusedHost } from './origin.ts';
 import { attachSocket } from './socket.ts';
@@ -63,38 +64,43 @@ export function createApp({ config, engine, log }: AppParts): App {
     }),
   );
   const origins = config.server.corsOrigins;
-  if (origins.length > 0) app.use('/api', cors({ origin: origins.includes('*') ? true : origins }));
+  if (origins.length > 0) app.use(['/api', '/v1'], cors({ origin: origins.includes('*') ? true : origins }));
   app.use((request, response, next) => {
     const started = performance.now();
     response.on('finish', () => {
       const path = request.originalUrl.split('?')[0]!;
-      if (path.startsWith('/api/')) {
+      if (path.startsWith('/api/') || path.startsWith('/v1/')) {
         log.info('http', { method: request.method, path, status: response.statusCode, ms: Math.round(performance.now() - started) });
       }
     });
     next();
   });
   if (config.server.rateLimitPerMinute > 0) {
+    // One limiter, so a client's budget is shared by both ways of asking.
     app.use(
-      '/api/ask',
+      ['/api/ask', '/v1/chat/completions'],
       rateLimit({
         windowMs: 60_000,
         limit: config.server.rateLimitPerMinute,
         standardHeaders: 'draft-7',
         legacyHeaders: false,
-        handler: (_request, response) => {
-          response.status(429).json({ error: 'too many questions; wait a minute and try again' });
+        handler: (request, response) => {
+          const message = 'too many questions; wait a minute and try again';
+          if (isOpenAiPath(request)) sendOpenAiError(response, 429, message, 'rate_limit_exceeded');
+          else response.status(429).json({ error: message });
         },
       }),
     );
   }
   app.use('/api', express.json({ limit: '64kb' }), apiRouter(engine));
+  // OpenAI clients resend the whole conversation (and their own system prompts) every turn.
+  app.use('/v1', express.json({ limit: '256kb' }), openAiRouter(engine));
   app.use(express.static(CLIENT_DIR, { index: 'index.html', maxAge: 0 }));
   app.use((request: Request, response: Response) => {
     response.status(404).type('text/plain').send(`Not found: ${request.path.slice(0, 100)}`);
   });
   // Express 5 routes rejected promises here too. One line out, never a stack trace.
-  app.use((error: Error & { status?: number; type?: string }, _request: Request, response: Response, _next: NextFunction) => {
+  app.use((error: Error & { status?: number; type?: string }, request: Request, response: Response, _next: NextFunction) => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     const message =
       error.type === 'entity.parse.failed'
@@ -107,7 +113,9 @@ export function createApp({ config, engine, log }: AppParts): App {
               ? 'internal error; try again'
               : error.message.split('\n')[0];
     if (status === 500) log.error('request failed', { error: error.message });
-    if (!response.headersSent) response.status(status).json({ error: message });
+    if (response.headersSent) return;
+    if (isOpenAiPath(request)) sendOpenAiError(response, status, message);
+    else response.status(status).json({ error: message });
   });
 
   const httpServer = createServer(app);
@@ -129,4 +137,9 @@ export function createApp({ config, engine, log }: AppParts): App {
         httpServer.close(() => resolve());
       }),
   };
+}
+
+/** The OpenAI-compatible routes answer errors in OpenAI's shape. */
+function isOpenAiPath(request: Request): boolean {
+  return request.originalUrl.startsWith('/v1/') || request.originalUrl === '/v1';
 }

@@ -3,6 +3,7 @@
  * before anything reaches the answering core. Failures become one line naming the field.
  */
 import { z } from 'zod';
+import type { ChatTurn } from '../lib/types.ts';
 
 export const MAX_QUESTION_CHARS = 2_000;
 const MAX_TURN_CHARS = 8_000;
@@ -46,4 +47,52 @@ export function describeIssue(error: z.ZodError): string {
   if (!issue) return 'invalid request';
   const path = issue.path.join('.');
   return path && !issue.message.startsWith(String(issue.path[0])) ? `${path}: ${issue.message}` : issue.message;
+}
+
+/**
+ * An OpenAI chat-completions request, as far as PaperChat reads it: the last message is the
+ * question and the user/assistant turns before it are the history (system and tool messages
+ * are dropped: the papers, not the caller's instructions, set what is answered). Other fields
+ * (temperature, max_tokens, …) are accepted and ignored.
+ */
+const ContentPart = z.object({ type: z.string(), text: z.string().optional() }, { message: 'each content part must be an object { type, text }' });
+const ChatMessage = z.object(
+  {
+    role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function'], { message: 'role must be system, developer, user, assistant or tool' }),
+    content: z.union([z.string(), z.array(ContentPart), z.null()], { message: 'content must be a string or an array of text parts' }).optional(),
+  },
+  { message: 'each message must be an object { role, content }' },
+);
+
+export const ChatCompletionRequest = z.object(
+  {
+    model: z.string({ message: 'model must be a string' }).max(200, 'model is over 200 characters'),
+    messages: z.array(ChatMessage, { message: 'messages must be an array' }).min(1, 'messages is empty').max(MAX_TURNS * 2, `messages has more than ${MAX_TURNS * 2} entries`),
+    stream: z.boolean({ message: 'stream must be true or false' }).nullish(),
+  },
+  { message: 'the body must be a JSON object { model, messages, stream? }' },
+);
+
+export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+
+/** The question and history of a chat-completions request, or a one-line reason it has none. */
+export function conversationOf(request: ChatCompletionRequest): AskRequest | { error: string } {
+  const turns: ChatTurn[] = [];
+  for (const [i, message] of request.messages.entries()) {
+    if (message.role !== 'user' && message.role !== 'assistant') continue;
+    const content = textOf(message.content);
+    if (content === undefined) return { error: `messages.${i}.content: only text content is supported` };
+    turns.push({ role: message.role, content });
+  }
+  const last = turns.pop();
+  if (!last || last.role !== 'user') return { error: 'the last user or assistant message must be from the user' };
+  const parsed = AskRequest.safeParse({ question: last.content, history: turns.slice(-MAX_TURNS) });
+  return parsed.success ? parsed.data : { error: describeIssue(parsed.error) };
+}
+
+function textOf(content: string | { type: string; text?: string | undefined }[] | null | undefined): string | undefined {
+  if (typeof content === 'string') return content;
+  if (!content) return '';
+  if (content.some((part) => part.type !== 'text' || typeof part.text !== 'string')) return undefined;
+  return content.map((part) => part.text).join('\n');
 }
