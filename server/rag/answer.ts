@@ -125,25 +125,20 @@ async function* answerWithLlm(
   }));
   const guard = new CitationGuard(prompt.length);
   let shown = '';
-  let held = '';
   try {
+    // Text is shown as it comes (the guard holds back only a marker being written); an answer
+    // that ends citing nothing is taken back with `answer-reset` and replaced.
     for await (const token of llm.streamAnswer(analyzed.text, prompt, history, signal)) {
-      const safe = guard.push(token);
-      // Hold the text until the first valid citation: an answer that cites nothing is replaced.
-      if (guard.cited.length === 0) {
-        held += safe;
-        continue;
-      }
-      const text = held + safe;
-      held = '';
+      const text = guard.push(token);
       if (text) {
         shown += text;
         yield { type: 'answer-delta', text };
       }
     }
-    const rest = held + guard.flush();
+    const rest = guard.flush();
     if (guard.cited.length === 0) {
-      if (isDecline(rest)) {
+      if (shown + rest) yield { type: 'answer-reset' };
+      if (isDecline(shown + rest)) {
         const final = declined(declineText(question, analyzed), 'llm', timings());
         yield { type: 'answer-delta', text: final.answer };
         yield { type: 'answer-done', answer: final };

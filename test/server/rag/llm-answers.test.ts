@@ -117,12 +117,24 @@ describe('LLM answers over a streaming OpenAI-compatible server', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
-  it('falls back when the stream drops before any citation', async () => {
+  it('falls back when the stream drops before any citation, taking back the text shown', async () => {
     fake.onChat = () => ({ kind: 'drop', tokens: ['Partial answer without'] });
-    const { final, resets } = await collect('What does T-DXd stand for?');
+    const { deltas, final, resets } = await collect('What does T-DXd stand for?');
     expect(final.mode).toBe('extractive');
     expect(final.notice).toMatch(/LLM unavailable/);
-    expect(resets).toBe(0);
+    expect(resets).toBe(1);
+    expect(deltas.join('')).toBe(final.answer);
+  });
+
+  it('shows the first words at once, before the sentence\'s citation arrives', async () => {
+    fake.onChat = () => ({ kind: 'stream', tokens: ['T-DXd ', 'prolonged ', 'overall survival ', '[', '1', '].'], delayMs: 15 });
+    const events: string[] = [];
+    for await (const event of answerer.answer('What did DESTINY-Gastric01 show?') as AsyncGenerator<AnswerEvent, Answer>) {
+      events.push(event.type === 'answer-delta' ? event.text : event.type);
+    }
+    expect(events[0]).toBe('T-DXd');
+    expect(events.slice(0, -1).join('')).toBe('T-DXd prolonged overall survival [1].');
+    expect(events.at(-1)).toBe('answer-done');
   });
 
   it('starts over with the offline answer when the stream drops after text was shown', async () => {
