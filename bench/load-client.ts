@@ -7,6 +7,9 @@
  * of the same load that is not counted. Questions still in flight when the window closes are
  * awaited and counted.
  *
+ * Meanwhile a probe opens a new connection every `probeEveryMs` and asks one question on it:
+ * how long a newcomer waits for its first answer while the server is busy with the others.
+ *
  * stdout, one JSON object per line: `{"type":"start"}` when the window opens, then
  * `{"type":"result",…}` (see `LoadClientResult`).
  */
@@ -24,6 +27,7 @@ export interface LoadClientConfig {
   bucketMs: number;
   timeoutMs: number;
   questions: AskPayload[];
+  probeEveryMs: number;
 }
 
 export interface LoadClientResult {
@@ -39,6 +43,9 @@ export interface LoadClientResult {
   buckets: number[];
   /** CPU this load generator used over the window, as a share of one core (1 = 100 %). */
   cpuShare: number;
+  /** Each probe's time from opening a new HTTP connection to its first answer. */
+  newcomerLatenciesMs: number[];
+  newcomerErrorKinds: Record<string, number>;
 }
 
 type Ask = (payload: AskPayload) => Promise<unknown>;
@@ -102,7 +109,9 @@ async function run(config: LoadClientConfig, clients: Ask[], durationMs: number)
       }
     }
   };
+  const probes = probeNewcomers(config, deadline);
   await Promise.all(clients.map(worker));
+  const newcomers = await probes;
   const cpu = process.cpuUsage(cpuBefore);
   return {
     type: 'result',
@@ -113,7 +122,35 @@ async function run(config: LoadClientConfig, clients: Ask[], durationMs: number)
     latenciesMs,
     buckets,
     cpuShare: (cpu.user + cpu.system) / 1000 / Math.max(1, performance.now() - opened),
+    newcomerLatenciesMs: newcomers.latenciesMs,
+    newcomerErrorKinds: newcomers.errorKinds,
   };
+}
+
+/** A new connection every `probeEveryMs` until the deadline, each asking one question. */
+async function probeNewcomers(config: LoadClientConfig, deadline: number): Promise<{ latenciesMs: number[]; errorKinds: Record<string, number> }> {
+  const latenciesMs: number[] = [];
+  const errorKinds: Record<string, number> = {};
+  const pending: Promise<void>[] = [];
+  for (let i = 0; performance.now() < deadline; i++) {
+    const newcomer = new HttpAsker(config.url, 1);
+    const started = performance.now();
+    pending.push(
+      newcomer
+        .ask(config.questions[i % config.questions.length]!, config.timeoutMs)
+        .then(
+          () => void latenciesMs.push(Math.round((performance.now() - started) * 100) / 100),
+          (error: unknown) => {
+            const kind = error instanceof AskError ? error.kind : 'other';
+            errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+          },
+        )
+        .finally(() => newcomer.close()),
+    );
+    await new Promise((resolve) => setTimeout(resolve, config.probeEveryMs));
+  }
+  await Promise.all(pending);
+  return { latenciesMs, errorKinds };
 }
 
 main().catch((error: unknown) => {

@@ -32,6 +32,9 @@ export interface LoadLevelResult {
   /** CPU used over the window as a share of one core: the server (one Node thread does the work) and the load generator. */
   serverCpuShare?: number;
   clientCpuShare: number;
+  /** A new HTTP connection's wait for its first answer while the others keep the server busy. */
+  newcomerMs: Summary;
+  newcomerErrors: number;
 }
 
 export interface LoadResult {
@@ -52,6 +55,8 @@ export interface LoadPlan {
 
 const SAMPLE_MS = 100;
 const TIMEOUT_MS = 30_000;
+/** How often the load client opens a new connection to time a newcomer's first answer. */
+const PROBE_EVERY_MS = 250;
 
 export async function benchLoad(
   workspace: Workspace,
@@ -73,12 +78,14 @@ export async function benchLoad(
         bucketMs: plan.bucketMs,
         timeoutMs: TIMEOUT_MS,
         questions,
+        probeEveryMs: PROBE_EVERY_MS,
       };
       const level = await runLevel(workspace, server, config);
       levels.push(level);
       progress.say(
         'throughput',
         `${transport} × ${concurrency}: ${level.questionsPerSecond.toFixed(0)} q/s, p95 ${level.latencyMs.p95.toFixed(1)} ms, ${level.errors} errors, ` +
+          `newcomer p50 ${level.newcomerMs.median.toFixed(1)} ms, ` +
           `RSS ≤ ${(level.rssBytes.max / 2 ** 20).toFixed(0)} MiB, CPU server ${percentOf(level.serverCpuShare)} / load ${percentOf(level.clientCpuShare)}`,
       );
     }
@@ -144,6 +151,8 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
     rssBytes: summarize(samples),
     ...(serverCpuShare !== undefined ? { serverCpuShare } : {}),
     clientCpuShare: result.cpuShare,
+    newcomerMs: summarize(result.newcomerLatenciesMs),
+    newcomerErrors: Object.values(result.newcomerErrorKinds).reduce((sum, n) => sum + n, 0),
   };
 }
 

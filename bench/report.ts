@@ -127,7 +127,7 @@ export function renderAnswering(answering: NonNullable<BenchResult['answering']>
 
 export function renderThroughput(result: LoadResult): string {
   return table(
-    ['transport', 'clients', 'q/s', `q/s per ${result.bucketMs} ms (min / median / p95)`, 'latency p50 / p95 / p99', 'answered', 'errors', 'server RSS max', 'CPU server / load gen.'],
+    ['transport', 'clients', 'q/s', `q/s per ${result.bucketMs} ms (min / median / p95)`, 'latency p50 / p95 / p99', 'answered', 'errors', 'server RSS max', 'CPU server / load gen.', 'new connection: first answer p50 / p95 (errors)'],
     result.levels.map((level) => [
       level.transport === 'http' ? 'HTTP' : 'Socket.IO',
       String(level.concurrency),
@@ -138,6 +138,7 @@ export function renderThroughput(result: LoadResult): string {
       level.errors === 0 ? '0' : `${level.errors} (${Object.entries(level.errorKinds).map(([kind, n]) => `${kind} ${n}`).join(', ')})`,
       mebibytes(level.rssBytes.max),
       `${share(level.serverCpuShare)} / ${share(level.clientCpuShare)}`,
+      level.newcomerMs ? `${[level.newcomerMs.median, level.newcomerMs.p95].map(milliseconds).join(' / ')} (${level.newcomerErrors})` : '–',
     ]),
   );
 }

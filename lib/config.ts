@@ -26,6 +26,9 @@ const EnvSchema = z.object({
   PAPERCHAT_CORS_ORIGINS: optionalString,
   PAPERCHAT_ALLOWED_HOSTS: optionalString,
   PAPERCHAT_INDEX_POLL_MS: positiveInt(1_000),
+  PAPERCHAT_MAX_ANSWERS: positiveInt(16),
+  PAPERCHAT_MAX_QUEUE: nonNegativeInt(256),
+  PAPERCHAT_QUEUE_WAIT_MS: positiveInt(10_000),
   PAPERCHAT_LOG: z.enum(['info', 'silent'], { message: 'must be "info" or "silent"' }).default('info'),
   PAPERCHAT_VOCABULARY: optionalString,
   OPENAI_API_KEY: optionalString,
@@ -70,6 +73,8 @@ export interface Config {
     allowedHosts: string[];
     indexPollMs: number;
     log: boolean;
+    /** Answers running at once, waiting beyond those, and how long one may wait (server/admission.ts). */
+    admission: { maxActive: number; maxQueued: number; maxWaitMs: number };
   };
 }
 
@@ -109,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       allowedHosts: e.PAPERCHAT_ALLOWED_HOSTS ? e.PAPERCHAT_ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter(Boolean) : [],
       indexPollMs: e.PAPERCHAT_INDEX_POLL_MS,
       log: e.PAPERCHAT_LOG === 'info',
+      admission: { maxActive: e.PAPERCHAT_MAX_ANSWERS, maxQueued: e.PAPERCHAT_MAX_QUEUE, maxWaitMs: e.PAPERCHAT_QUEUE_WAIT_MS },
     },
   };
 }

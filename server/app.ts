@@ -12,6 +12,7 @@ import rateLimit from 'express-rate-limit';
 import helmet from 'helmet';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from '../lib/config.ts';
+import { Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
 import { apiRouter } from './http.ts';
 import { openAiRouter, sendError as sendOpenAiError } from './openai-api.ts';
@@ -39,6 +40,7 @@ export function createApp({ config, engine, log }: AppParts): App {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const policy = originPolicy(config.server);
+  const admission = new Admission(config.server.admission);
   app.use((request, response, next) => {
     const refused = refusedHost(policy, request.headers.host);
     if (refused) response.status(421).json({ error: refused });
@@ -92,9 +94,9 @@ export function createApp({ config, engine, log }: AppParts): App {
       }),
     );
   }
-  app.use('/api', express.json({ limit: '64kb' }), apiRouter(engine));
+  app.use('/api', express.json({ limit: '64kb' }), apiRouter(engine, admission));
   // OpenAI clients resend the whole conversation (and their own system prompts) every turn.
-  app.use('/v1', express.json({ limit: '256kb' }), openAiRouter(engine));
+  app.use('/v1', express.json({ limit: '256kb' }), openAiRouter(engine, admission));
   app.use(express.static(CLIENT_DIR, { index: 'index.html', maxAge: 0 }));
   app.use((request: Request, response: Response) => {
     response.status(404).type('text/plain').send(`Not found: ${request.path.slice(0, 100)}`);
@@ -124,7 +126,7 @@ export function createApp({ config, engine, log }: AppParts): App {
     allowRequest: (request, callback) => callback(null, allowHandshake(policy, request)),
     ...(origins.length > 0 ? { cors: { origin: origins.includes('*') ? true : origins } } : {}),
   });
-  attachSocket(io, engine, log, { ratePerMinute: config.server.rateLimitPerMinute, maxInFlight: 8 });
+  attachSocket(io, engine, log, { ratePerMinute: config.server.rateLimitPerMinute, maxInFlight: 8, admission });
 
   return {
     httpServer,

@@ -10,13 +10,14 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { Chunk } from '../lib/types.ts';
+import { BusyError, connectionOf, type Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
 import { ask } from './rag/answer.ts';
 import { referencesOf, citationFor } from './rag/cite.ts';
 import { AskRequest, describeIssue } from './schemas.ts';
 import { exampleQuestions } from './rag/examples.ts';
 
-export function apiRouter(engine: Engine): Router {
+export function apiRouter(engine: Engine, admission: Admission): Router {
   const router = Router();
 
   router.post('/ask', async (request: Request, response: Response) => {
@@ -30,8 +31,16 @@ export function apiRouter(engine: Engine): Router {
     response.on('close', () => {
       if (!response.writableFinished) controller.abort(new Error('client closed the connection'));
     });
-    const answer = await ask(engine.answerer, parsed.data.question, { history: parsed.data.history ?? [], signal: controller.signal });
-    response.json(answer);
+    const release = await admission.enter(connectionOf(request), controller.signal).catch((error: Error) => error);
+    if (release instanceof Error) {
+      if (release instanceof BusyError) response.status(503).set('Retry-After', String(release.retryAfterSeconds)).json({ error: release.message });
+      return;
+    }
+    try {
+      response.json(await ask(engine.answerer, parsed.data.question, { history: parsed.data.history ?? [], signal: controller.signal }));
+    } finally {
+      release();
+    }
   });
 
   router.get('/health', (_request, response) => {
@@ -39,6 +48,7 @@ export function apiRouter(engine: Engine): Router {
     response.json({
       ready: true,
       mode: engine.answerer.mode,
+      load: admission.load,
       ...(engine.answerer.model ? { model: engine.answerer.model } : {}),
       index: {
         version,

@@ -12,12 +12,13 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Answer, AnswerEvent } from '../lib/types.ts';
+import { BusyError, connectionOf, type Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
 import { ChatCompletionRequest, conversationOf, describeIssue } from './schemas.ts';
 
 export const MODEL_ID = 'paperchat';
 
-export function openAiRouter(engine: Engine): Router {
+export function openAiRouter(engine: Engine, admission: Admission): Router {
   const router = Router();
 
   router.get('/models', (_request, response) => {
@@ -42,10 +43,22 @@ export function openAiRouter(engine: Engine): Router {
     response.on('close', () => {
       if (!response.writableFinished) controller.abort(new Error('client closed the connection'));
     });
-    const events = engine.answerer.answer(conversation.question, { history: conversation.history ?? [], signal: controller.signal });
-    const completion = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: MODEL_ID };
-    if (parsed.data.stream) await streamCompletion(events, completion, response);
-    else response.json(wholeCompletion(await lastAnswer(events), completion));
+    const release = await admission.enter(connectionOf(request), controller.signal).catch((error: Error) => error);
+    if (release instanceof Error) {
+      if (release instanceof BusyError) {
+        response.set('Retry-After', String(release.retryAfterSeconds));
+        sendError(response, 503, release.message, 'server_busy');
+      }
+      return;
+    }
+    try {
+      const events = engine.answerer.answer(conversation.question, { history: conversation.history ?? [], signal: controller.signal });
+      const completion = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: MODEL_ID };
+      if (parsed.data.stream) await streamCompletion(events, completion, response);
+      else response.json(wholeCompletion(await lastAnswer(events), completion));
+    } finally {
+      release();
+    }
   });
 
   router.use((_request, response) => sendError(response, 404, 'no such endpoint; PaperChat serves /v1/models and /v1/chat/completions', 'not_found'));

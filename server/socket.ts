@@ -7,10 +7,12 @@
  *   server → client  answer:reset  { id }              (rare) an LLM failed mid-stream: discard the text so far
  *   server → client  answer:done   { id, ...answer }   the answer object
  *   server → client  answer:error  { id, message, code }  code: invalid | busy | rate-limited | cancelled | failed
+ *                                  (busy from the server-wide queue also has retryAfter, in seconds)
  *
  * Several questions may be in flight on one socket; each is told apart by its id.
  */
 import type { Server, Socket } from 'socket.io';
+import { BusyError, type Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
 import type { Logger } from './log.ts';
 import { describeIssue, SocketAsk, SocketCancel } from './schemas.ts';
@@ -20,6 +22,8 @@ export interface SocketOptions {
   ratePerMinute: number;
   /** Questions in flight per socket. */
   maxInFlight: number;
+  /** The server-wide turns for answers, shared with HTTP. */
+  admission: Admission;
 }
 
 type Id = string | number;
@@ -57,6 +61,13 @@ export function attachSocket(io: Server, engine: Engine, log: Logger, options: S
       const controller = new AbortController();
       inFlight.set(request.id, controller);
       const started = performance.now();
+      const release = await options.admission.enter(socket.id, controller.signal).catch((error: Error) => error);
+      if (release instanceof Error) {
+        inFlight.delete(request.id);
+        if (release instanceof BusyError) socket.emit('answer:error', { id: request.id, message: release.message, code: 'busy', retryAfter: release.retryAfterSeconds });
+        else socket.emit('answer:error', { id: request.id, message: 'cancelled', code: 'cancelled' });
+        return;
+      }
       try {
         for await (const event of engine.answerer.answer(request.question, { history: request.history ?? [], signal: controller.signal })) {
           if (controller.signal.aborted) break;
@@ -71,6 +82,7 @@ export function attachSocket(io: Server, engine: Engine, log: Logger, options: S
         if (!cancelled) log.error('socket ask failed', { error: (error as Error).message });
         socket.emit('answer:error', { id: request.id, message: cancelled ? 'cancelled' : 'the answer failed; try again', code: cancelled ? 'cancelled' : 'failed' });
       } finally {
+        release();
         inFlight.delete(request.id);
       }
     });
