@@ -15,6 +15,7 @@ import type { Server, Socket } from 'socket.io';
 import { BusyError, type Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
 import type { Logger } from './log.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { describeIssue, SocketAsk, SocketCancel } from './schemas.ts';
 
 export interface SocketOptions {
@@ -109,24 +110,4 @@ function idOf(payload: unknown): Id | null {
     if (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) return id;
   }
   return null;
-}
-
-/** A sliding one-minute window per client address. */
-class RateLimiter {
-  private readonly hits = new Map<string, number[]>();
-
-  constructor(private readonly perMinute: number) {}
-
-  allow(key: string): boolean {
-    if (this.perMinute <= 0) return true;
-    const now = Date.now();
-    const recent = (this.hits.get(key) ?? []).filter((time) => now - time < 60_000);
-    if (recent.length >= this.perMinute) {
-      this.hits.set(key, recent);
-      return false;
-    }
-    recent.push(now);
-    this.hits.set(key, recent);
-    return true;
-  }
 }
