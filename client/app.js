@@ -6,6 +6,7 @@
 import { streamablePrefix, withoutMarkers } from './answer-text.js';
 import { connect, getJson } from './connection.js';
 import { createPanel } from './panel.js';
+import { answerReferenceActions, referenceListDownloads } from './reference-export.js';
 import { fillAnswerText, h, metaText, sourcesSection } from './render.js';
 
 /**
@@ -46,6 +47,7 @@ const ui = {
   conversation: byId('conversation'),
   welcome: byId('welcome'),
   library: byId('library'),
+  referenceLists: byId('reference-lists'),
   examples: byId('examples'),
   examplesTitle: byId('examples-title'),
   messages: byId('messages'),
@@ -166,6 +168,9 @@ async function loadHealth() {
     if (Array.isArray(docs) && docs.length > 0) {
       const titles = docs.slice(0, 3).map((doc) => String(doc.title));
       ui.library.textContent += ` ${titles.join('; ')}${docs.length > 3 ? '; …' : ''}`;
+      const downloads = referenceListDownloads(docs.map((doc) => ({ docId: String(doc.docId), title: String(doc.title), references: Number(doc.references) || 0 })));
+      ui.referenceLists.replaceChildren(...(downloads ? [downloads] : []));
+      ui.referenceLists.hidden = !downloads;
     }
   } catch {
     // The paper list is a nicety; the count above is enough.
@@ -283,10 +288,12 @@ function renderFinished(exchange) {
     // What streamed before a stop or an error stays visible; its markers cannot be opened.
     fillAnswerText(text, streamablePrefix(exchange.text), null, openCitation(exchange));
   }
+  const sources = answer ? sourcesSection(answer, openCitation(exchange)) : null;
+  if (sources && answer && answer.references.length > 0) sources.append(answerReferenceActions(answer.references));
   extra.replaceChildren(
     ...[
       answer?.notice ? h('p', { className: 'notice', attrs: { role: 'note' }, text: answer.notice }) : null,
-      answer ? sourcesSection(answer, openCitation(exchange)) : null,
+      sources,
       exchange.error !== undefined ? failure(exchange) : null,
       answer ? h('p', { className: 'answer-meta', text: metaText(answer) }) : null,
     ].filter((node) => node !== null),

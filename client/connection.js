@@ -127,9 +127,27 @@ function isReference(value) {
  */
 export async function getJson(path) {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    throw new Error(typeof body.error === 'string' ? body.error : `${path} answered ${response.status}`);
-  }
+  if (!response.ok) throw await refusal(path, response);
   return response.json();
+}
+
+/**
+ * GET a file the API writes (a BibTeX export, say) as text.
+ * @param {string} path e.g. "/api/references?refs=…&format=bibtex"
+ * @returns {Promise<string>}
+ */
+export async function getText(path) {
+  const response = await fetch(path);
+  if (!response.ok) throw await refusal(path, response);
+  return response.text();
+}
+
+/**
+ * The server's one-line reason for refusing a request, as an error.
+ * @param {string} path
+ * @param {Response} response
+ */
+async function refusal(path, response) {
+  const body = await response.json().catch(() => ({}));
+  return new Error(typeof body.error === 'string' ? body.error : `${path} answered ${response.status}`);
 }

@@ -6,16 +6,20 @@
  *   GET  /api/docs                         the indexed papers
  *   GET  /api/examples                     example questions made from the index
  *   GET  /api/passages/:id                 one passage, with the references it cites
+ *   GET  /api/docs/:docId/references       a paper's reference list: { docId, references }, or
+ *                                          ?format=bibtex|ris|csl as a file to download
  *   GET  /api/docs/:docId/references/:n    one entry of a paper's reference list
+ *   GET  /api/references?refs=docId:n,…    chosen entries (an answer's), ?format= as above
  */
 import { Router, type Request, type Response } from 'express';
-import type { Chunk } from '../lib/types.ts';
+import type { Reference } from '../lib/types.ts';
 import { BusyError, connectionOf, type Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
 import { ask } from './rag/answer.ts';
-import { referencesOf, citationFor } from './rag/cite.ts';
-import { AskRequest, describeIssue } from './schemas.ts';
+import { formatReferences, REFERENCE_FORMATS, type ReferenceFormat } from './rag/reference-export.ts';
+import { AskRequest, describeIssue, PaperReferencesQuery, ReferencesQuery } from './schemas.ts';
 import { exampleQuestions } from './rag/examples.ts';
+import { paperSummary, passageView, referenceView } from './rag/views.ts';
 
 export function apiRouter(engine: Engine, admission: Admission): Router {
   const router = Router();
@@ -64,18 +68,7 @@ export function apiRouter(engine: Engine, admission: Admission): Router {
   });
 
   router.get('/docs', (_request, response) => {
-    response.json({
-      docs: engine.library.index.papers.map((paper) => ({
-        docId: paper.docId,
-        title: paper.title,
-        source: paper.source,
-        format: paper.format,
-        ...(paper.pages !== undefined ? { pages: paper.pages } : {}),
-        chunks: paper.chunks.length,
-        references: paper.references.length,
-        glossary: paper.glossary.length,
-      })),
-    });
+    response.json({ docs: engine.library.index.papers.map((paper) => paperSummary(paper)) });
   });
 
   // Made once per loaded index: a reload brings a new index object.
@@ -93,7 +86,7 @@ export function apiRouter(engine: Engine, admission: Admission): Router {
       response.status(404).json({ error: `no passage with id ${JSON.stringify(String(request.params.id).slice(0, 64))}` });
       return;
     }
-    response.json(passageView(chunk, engine));
+    response.json(passageView(chunk, library));
   });
 
   router.get('/docs/:docId/references/:n', (request, response) => {
@@ -109,10 +102,44 @@ export function apiRouter(engine: Engine, admission: Admission): Router {
       response.status(404).json({ error: `paper ${docId} has no reference ${JSON.stringify(String(request.params.n).slice(0, 16))}` });
       return;
     }
-    response.json({
-      ...reference,
-      citedBy: library.retriever.citingPassages(docId, n).map((chunk) => ({ passageId: chunk.id, section: chunk.section, kind: chunk.kind })),
-    });
+    response.json(referenceView(reference, library));
+  });
+
+  router.get('/docs/:docId/references', (request, response) => {
+    const parsed = PaperReferencesQuery.safeParse(request.query);
+    if (!parsed.success) {
+      response.status(400).json({ error: describeIssue(parsed.error) });
+      return;
+    }
+    const docId = String(request.params.docId);
+    const paper = engine.library.paper(docId);
+    if (!paper) {
+      response.status(404).json({ error: `no paper with id ${JSON.stringify(docId.slice(0, 64))}` });
+      return;
+    }
+    if (parsed.data.format) sendReferences(response, paper.references, parsed.data.format, docId);
+    else response.json({ docId, references: paper.references });
+  });
+
+  router.get('/references', (request, response) => {
+    const parsed = ReferencesQuery.safeParse(request.query);
+    if (!parsed.success) {
+      response.status(400).json({ error: describeIssue(parsed.error) });
+      return;
+    }
+    const library = engine.library;
+    const references: Reference[] = [];
+    for (const { docId, n } of parsed.data.refs) {
+      const reference = library.reference(docId, n);
+      if (!reference) {
+        const error = library.paper(docId) ? `paper ${docId.slice(0, 64)} has no reference ${n}` : `no paper with id ${JSON.stringify(docId.slice(0, 64))}`;
+        response.status(404).json({ error });
+        return;
+      }
+      references.push(reference);
+    }
+    if (parsed.data.format) sendReferences(response, references, parsed.data.format, 'references');
+    else response.json({ references });
   });
 
   router.use((_request, response) => {
@@ -121,14 +148,12 @@ export function apiRouter(engine: Engine, admission: Admission): Router {
   return router;
 }
 
-function passageView(chunk: Chunk, engine: Engine) {
-  const citation = citationFor(chunk, 0, chunk.refs);
-  const { n: _unused, ...passage } = citation;
-  return {
-    ...passage,
-    sectionPath: chunk.sectionPath,
-    span: chunk.span,
-    ...(chunk.table ? { table: chunk.table } : {}),
-    references: referencesOf([citation], engine.library),
-  };
+/** References as a file to save: `<name>.bib`, `.ris` or `.json`. */
+function sendReferences(response: Response, references: readonly Reference[], format: ReferenceFormat, name: string) {
+  const { mediaType, extension } = REFERENCE_FORMATS[format];
+  // Ingest makes docIds [a-z0-9-] from file names; kept to those characters, the quoted name is always safe.
+  const filename = `${name}.${extension}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  response.set('Content-Type', `${mediaType}; charset=utf-8`);
+  response.set('Content-Disposition', `attachment; filename="${filename}"`);
+  response.send(formatReferences(references, format));
 }

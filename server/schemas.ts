@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ChatTurn } from '../lib/types.ts';
+import type { ReferenceFormat } from './rag/reference-export.ts';
 
 export const MAX_QUESTION_CHARS = 2_000;
 const MAX_TURN_CHARS = 8_000;
@@ -40,6 +41,37 @@ export const SocketCancel = z.object(
 );
 
 export type AskRequest = z.infer<typeof AskRequest>;
+
+/** At most this many references in one export (an answer cites far fewer). */
+export const MAX_EXPORT_REFERENCES = 200;
+const EXPORT_FORMATS = ['bibtex', 'ris', 'csl'] as const satisfies readonly ReferenceFormat[];
+
+/** `?format=` of a reference export; absent means the stored JSON. */
+const ExportFormat = z.enum(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` }).optional();
+
+export const PaperReferencesQuery = z.object({ format: ExportFormat });
+
+/** `?refs=docId:n,docId:n` → [{ docId, n }], in order, repeats dropped. */
+const ReferenceIds = z
+  .string({ message: 'refs must be a comma-separated list of docId:n' })
+  .transform((value, context) => {
+    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const ids: { docId: string; n: number }[] = [];
+    for (const item of items) {
+      // The number follows the last colon; a docId is a file name and may hold one.
+      const match = /^(.+):(\d{1,6})$/.exec(item);
+      if (!match) {
+        context.addIssue({ code: 'custom', message: `${JSON.stringify(item.slice(0, 64))} is not docId:n` });
+        return z.NEVER;
+      }
+      if (!ids.some((id) => id.docId === match[1] && id.n === Number(match[2]))) ids.push({ docId: match[1]!, n: Number(match[2]) });
+    }
+    return ids;
+  })
+  .refine((ids) => ids.length > 0, 'refs is empty')
+  .refine((ids) => ids.length <= MAX_EXPORT_REFERENCES, `refs has more than ${MAX_EXPORT_REFERENCES} entries`);
+
+export const ReferencesQuery = z.object({ refs: ReferenceIds, format: ExportFormat });
 
 /** The first problem of a failed parse, as one line: "history.0.role: role must be …". */
 export function describeIssue(error: z.ZodError): string {
