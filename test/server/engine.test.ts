@@ -37,7 +37,9 @@ it('loads the newest index when it is announced while a reload is in flight', { 
   const build = () => buildIndex({ corpusDir: review.corpusDir, indexDir: review.indexDir, maxFileBytes: review.config.maxFileBytes, embedder: { kind: 'local' } });
   const loaded: string[] = [];
   let announceNewer: (() => void) | undefined;
+  const errors: string[] = [];
   const engine = await Engine.open(review.config, {
+    onReloadError: (error) => errors.push(error.message),
     onReload: (version) => {
       loaded.push(version);
       // While this reload is still in flight, the next version becomes current and is announced.
@@ -57,6 +59,7 @@ it('loads the newest index when it is announced while a reload is in flight', { 
       void engine.reload();
     };
     await engine.reload();
+    expect(errors).toEqual([]);
     expect(loaded).toEqual([second, third]);
     expect(engine.library.index.version).toBe(await currentVersion(review.indexDir));
   } finally {
