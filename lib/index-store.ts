@@ -127,6 +127,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents): Pro
   const staging = join(indexDir, `.staging-${version}`);
   await mkdir(staging);
   let moved = false;
+  let previous: string | undefined;
   try {
     await writeFile(join(staging, 'papers.json'), JSON.stringify({ papers: contents.papers }));
     await writeFile(join(staging, 'vectors.f32'), new Uint8Array(contents.vectors.buffer, contents.vectors.byteOffset, contents.vectors.byteLength));
@@ -139,6 +140,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents): Pro
     for (const file of await readdir(staging)) fsyncPath(join(staging, file));
     await rename(staging, join(indexDir, version));
     moved = true;
+    previous = await currentVersion(indexDir).catch(() => undefined);
     const pointer = join(indexDir, `.CURRENT-${version}`);
     await writeFile(pointer, `${version}\n`);
     fsyncPath(pointer);
@@ -150,7 +152,7 @@ export async function writeIndex(indexDir: string, contents: IndexContents): Pro
     if (moved && (await currentVersion(indexDir).catch(() => undefined)) !== version) await rm(join(indexDir, version), { recursive: true, force: true });
     throw error;
   }
-  await pruneVersions(indexDir, version);
+  await pruneVersions(indexDir, version, previous);
   return version;
 }
 
@@ -168,12 +170,13 @@ function fsyncPath(path: string): void {
 }
 
 /**
- * Keeps the current version and the one before it (a server may still be loading it), and
- * removes what crashed builds left behind.
+ * Keeps the current version and the one it replaced (a server may still be loading it), and
+ * removes what crashed builds left behind. The replaced one is named by the old pointer, not
+ * found by sorting names: two versions built in the same second sort by their hashes.
  */
-async function pruneVersions(indexDir: string, current: string): Promise<void> {
+async function pruneVersions(indexDir: string, current: string, previous: string | undefined): Promise<void> {
   const entries = (await readdir(indexDir)).filter((name) => name.startsWith('v-') && name !== current).sort();
-  const keep = new Set(entries.slice(-1));
+  const keep = new Set(previous && previous !== current ? [previous] : entries.slice(-1));
   for (const name of entries) if (!keep.has(name)) await rm(join(indexDir, name), { recursive: true, force: true });
   await removeLeftovers(indexDir);
 }
