@@ -14,6 +14,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Answer, AnswerEvent } from '../lib/types.ts';
 import { BusyError, connectionOf, type Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
+import { ask } from './rag/answer.ts';
 import { ChatCompletionRequest, conversationOf, describeIssue } from './schemas.ts';
 
 export const MODEL_ID = 'paperchat';
@@ -52,10 +53,10 @@ export function openAiRouter(engine: Engine, admission: Admission): Router {
       return;
     }
     try {
-      const events = engine.answerer.answer(conversation.question, { history: conversation.history ?? [], signal: controller.signal });
+      const options = { history: conversation.history ?? [], signal: controller.signal };
       const completion = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: MODEL_ID };
-      if (parsed.data.stream) await streamCompletion(events, completion, response);
-      else response.json(wholeCompletion(await lastAnswer(events), completion));
+      if (parsed.data.stream) await streamCompletion(engine.answerer.answer(conversation.question, options), completion, response);
+      else response.json(wholeCompletion(await ask(engine.answerer, conversation.question, options), completion));
     } finally {
       release();
     }
@@ -88,13 +89,6 @@ function wholeCompletion(answer: Answer, head: CompletionHead) {
     choices: [{ index: 0, message: { role: 'assistant', content: answer.answer, refusal: null }, logprobs: null, finish_reason: 'stop' }],
     paperchat: extra(answer),
   };
-}
-
-async function lastAnswer(events: AsyncGenerator<AnswerEvent, Answer>): Promise<Answer> {
-  for (;;) {
-    const step = await events.next();
-    if (step.done) return step.value;
-  }
 }
 
 /**
