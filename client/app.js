@@ -2,19 +2,28 @@
  * The chat page: the conversation, the question box and the answers streaming in. Each
  * question is an exchange; its answer grows from `answer:delta` events and is re-rendered from
  * `answer:done`, which is authoritative. History for follow-ups comes from finished exchanges.
+ * The open conversation is saved in the browser when a question is asked and when its answer
+ * ends (conversation-store.js), and opened again at the next visit.
  */
+import { answerActions } from './answer-actions.js';
 import { streamablePrefix, withoutMarkers } from './answer-text.js';
 import { connect, getJson } from './connection.js';
+import { conversationAsMarkdown, downloadText, exportFileName } from './conversation-export.js';
+import { newConversation, openConversationStore, readCurrentId, writeCurrentId } from './conversation-store.js';
+import { createCover } from './cover.js';
 import { createPanel } from './panel.js';
 import { answerReferenceActions, referenceListDownloads } from './reference-export.js';
 import { fillAnswerText, h, metaText, sourcesSection } from './render.js';
+import { createSidebar } from './sidebar.js';
 
 /**
  * @typedef {import('./render.js').Answer} Answer
  * @typedef {import('./render.js').Citation} Citation
  * @typedef {import('./connection.js').ChatTurn} ChatTurn
  * @typedef {import('./connection.js').ConnectionStatus} ConnectionStatus
- * @typedef {'answering' | 'done' | 'abstained' | 'stopped' | 'error'} ExchangeState
+ * @typedef {import('./conversation-store.js').ExchangeState} ExchangeState
+ * @typedef {import('./conversation-store.js').StoredExchange} StoredExchange
+ * @typedef {import('./conversation-store.js').Conversation} Conversation
  * @typedef {{
  *   id: string, question: string, history: ChatTurn[], text: string, state: ExchangeState,
  *   answer?: Answer, error?: string, stopping: boolean,
@@ -55,16 +64,39 @@ const ui = {
   question: /** @type {HTMLTextAreaElement} */ (byId('question')),
   send: /** @type {HTMLButtonElement} */ (byId('send')),
   stop: /** @type {HTMLButtonElement} */ (byId('stop')),
+  sidebar: byId('sidebar'),
+  panel: byId('panel'),
 };
 
+const cover = createCover([byId('main'), ui.sidebar, ui.panel, /** @type {HTMLElement} */ (document.querySelector('.topbar')), /** @type {HTMLElement} */ (document.querySelector('.skip-link'))]);
+
 const panel = createPanel({
-  panel: byId('panel'),
+  panel: ui.panel,
   title: byId('panel-title'),
   body: byId('panel-body'),
   close: /** @type {HTMLButtonElement} */ (byId('panel-close')),
   layout: ui.layout,
-  behind: [byId('main'), /** @type {HTMLElement} */ (document.querySelector('.topbar')), /** @type {HTMLElement} */ (document.querySelector('.skip-link'))],
+  cover,
 });
+
+const sidebar = createSidebar(
+  {
+    sidebar: ui.sidebar,
+    layout: ui.layout,
+    toggle: /** @type {HTMLButtonElement} */ (byId('sidebar-toggle')),
+    close: /** @type {HTMLButtonElement} */ (byId('sidebar-close')),
+    create: /** @type {HTMLButtonElement} */ (byId('sidebar-new')),
+    search: /** @type {HTMLInputElement} */ (byId('conversation-search')),
+    list: byId('conversation-list'),
+    empty: byId('conversation-empty'),
+    note: byId('storage-note'),
+  },
+  { open: openConversation, create: newChat, rename: renameConversation, remove: deleteConversation, exportMarkdown: exportConversation },
+  cover,
+);
+
+/** Opened once; every read and write waits for it (it falls back to memory, never rejects). */
+const store = openConversationStore();
 
 const state = {
   connected: false,
@@ -73,8 +105,14 @@ const state = {
   /** @type {Map<string, Exchange>} */
   inFlight: new Map(),
   nextId: 1,
+  /** Whether the server answers with a model (then streamed text is Markdown); from /api/health. */
+  llm: false,
   /** Whether the reader is at the end of the conversation (see scrollToEnd). */
   followEnd: true,
+  /** The open conversation; saved once it has a question. */
+  conversation: newConversation(),
+  /** @type {Conversation[]} the saved ones, newest first */
+  saved: [],
 };
 
 const CONNECTION_TEXT = /** @type {Record<ConnectionStatus, string>} */ ({
@@ -107,7 +145,7 @@ const connection = connect({
     state.inFlight.delete(id);
     exchange.answer = answer;
     exchange.state = answer.abstained ? 'abstained' : 'done';
-    renderFinished(exchange);
+    finish(exchange);
   },
   onError(id, message) {
     const exchange = state.inFlight.get(id);
@@ -115,14 +153,14 @@ const connection = connect({
     state.inFlight.delete(id);
     exchange.state = message === 'cancelled' ? 'stopped' : 'error';
     exchange.error = message;
-    renderFinished(exchange);
+    finish(exchange);
   },
   onLost() {
     for (const [id, exchange] of state.inFlight) {
       state.inFlight.delete(id);
       exchange.state = 'error';
       exchange.error = 'the connection to the server was lost';
-      renderFinished(exchange);
+      finish(exchange);
     }
   },
 });
@@ -150,6 +188,7 @@ async function loadHealth() {
   try {
     const health = await getJson('/api/health');
     const llm = health.mode === 'llm';
+    state.llm = llm;
     ui.mode.dataset.mode = llm ? 'llm' : 'extractive';
     ui.mode.textContent = llm ? `LLM · ${String(health.model ?? 'unknown model')}` : 'Offline · extractive';
     ui.mode.title = llm
@@ -192,15 +231,14 @@ function historyForNext() {
 }
 
 /**
- * Sends a question. A retry of the latest exchange runs in place, with the history it had.
+ * Sends a question. A retry or a regeneration runs in place, with the history the exchange had.
  * @param {string} question
- * @param {Exchange} [retrying]
+ * @param {Exchange} [again]
  */
-function ask(question, retrying) {
+function ask(question, again) {
   const text = question.trim();
   if (!text || !state.connected || state.inFlight.size > 0) return;
-  const inPlace = retrying && retrying === state.exchanges.at(-1);
-  const exchange = inPlace ? retrying : createExchange(text, historyForNext());
+  const exchange = again ?? createExchange(text, historyForNext());
   exchange.id = `q-${SESSION}-${state.nextId++}`;
   exchange.text = '';
   exchange.state = 'answering';
@@ -210,10 +248,14 @@ function ask(question, retrying) {
   exchange.view.article.dataset.id = exchange.id;
   state.inFlight.set(exchange.id, exchange);
   renderStreaming(exchange);
+  // The button pressed (Retry, Regenerate) goes away with the old answer: keep focus on the page.
+  if (exchange.view.extra.contains(document.activeElement)) ui.question.focus();
   exchange.view.extra.replaceChildren();
   connection.ask(exchange.id, exchange.question, exchange.history);
+  saveConversation();
   updateComposer();
-  scrollToEnd(true);
+  // A new question brings the reader to the end; an answer asked again in place does not.
+  scrollToEnd(!again);
 }
 
 /**
@@ -248,16 +290,34 @@ function stopAll() {
 }
 
 function newChat() {
-  for (const exchange of state.inFlight.values()) connection.cancel(exchange.id);
+  leaveConversation();
+  state.conversation = newConversation();
+  writeCurrentId(null);
+  sidebar.show(state.saved, null);
+  ui.question.value = '';
+  resizeQuestion();
+  updateComposer();
+  ui.question.focus();
+}
+
+/**
+ * Empties the page for another conversation. What is being answered is stopped, and saved as
+ * stopped unless the conversation is being deleted.
+ * @param {{ save?: boolean }} [options]
+ */
+function leaveConversation({ save = true } = {}) {
+  for (const exchange of state.inFlight.values()) {
+    connection.cancel(exchange.id);
+    exchange.state = 'stopped';
+    exchange.error = 'cancelled';
+  }
+  if (save && state.inFlight.size > 0) saveConversation();
   state.inFlight.clear();
   state.exchanges = [];
   ui.messages.replaceChildren();
   ui.welcome.hidden = false;
   panel.hide({ restoreFocus: false });
-  ui.question.value = '';
-  resizeQuestion();
   updateComposer();
-  ui.question.focus();
 }
 
 // ---- Rendering -----------------------------------------------------------------------------
@@ -268,8 +328,17 @@ function renderStreaming(exchange) {
   article.dataset.state = 'answering';
   text.setAttribute('aria-busy', 'true');
   badge.hidden = true;
-  fillAnswerText(text, streamablePrefix(exchange.text), null, openCitation(exchange));
+  fillAnswerText(text, streamablePrefix(exchange.text), null, openCitation(exchange), state.llm);
   scrollToEnd(false);
+}
+
+/**
+ * An answer ended (done, declined, stopped or failed): show it and save the conversation.
+ * @param {Exchange} exchange
+ */
+function finish(exchange) {
+  renderFinished(exchange);
+  saveConversation();
 }
 
 /** @param {Exchange} exchange */
@@ -283,10 +352,10 @@ function renderFinished(exchange) {
   badge.hidden = !badge.textContent;
   if (answer) {
     const byN = new Map(answer.citations.map((citation) => [citation.n, citation]));
-    fillAnswerText(text, answer.answer, byN, openCitation(exchange));
+    fillAnswerText(text, answer.answer, byN, openCitation(exchange), answer.mode === 'llm');
   } else {
     // What streamed before a stop or an error stays visible; its markers cannot be opened.
-    fillAnswerText(text, streamablePrefix(exchange.text), null, openCitation(exchange));
+    fillAnswerText(text, streamablePrefix(exchange.text), null, openCitation(exchange), state.llm);
   }
   const sources = answer ? sourcesSection(answer, openCitation(exchange)) : null;
   if (sources && answer && answer.references.length > 0) sources.append(answerReferenceActions(answer.references));
@@ -295,7 +364,7 @@ function renderFinished(exchange) {
       answer?.notice ? h('p', { className: 'notice', attrs: { role: 'note' }, text: answer.notice }) : null,
       sources,
       exchange.error !== undefined ? failure(exchange) : null,
-      answer ? h('p', { className: 'answer-meta', text: metaText(answer) }) : null,
+      answer ? h('div', { className: 'answer-footer' }, [answerActions(answer, () => ask(exchange.question, exchange)), h('p', { className: 'answer-meta', text: metaText(answer) })]) : null,
     ].filter((node) => node !== null),
   );
   updateComposer();
@@ -324,7 +393,7 @@ function updateComposer() {
   ui.stop.hidden = !busy;
   ui.stop.disabled = busy && [...state.inFlight.values()].every((exchange) => exchange.stopping);
   ui.send.disabled = !state.connected || ui.question.value.trim().length === 0;
-  for (const button of document.querySelectorAll('.example, .retry')) {
+  for (const button of document.querySelectorAll('.example, .retry, .regenerate')) {
     /** @type {HTMLButtonElement} */ (button).disabled = !state.connected || busy;
   }
 }
@@ -345,6 +414,103 @@ function resizeQuestion() {
   if (sizesItself) return;
   ui.question.style.height = 'auto';
   ui.question.style.height = `${Math.min(ui.question.scrollHeight, 200)}px`;
+}
+
+// ---- Conversations ---------------------------------------------------------------------
+
+/**
+ * @param {Exchange} exchange
+ * @returns {StoredExchange}
+ */
+function storedExchange({ question, history, text, state: exchangeState, answer, error }) {
+  return { question, history, text, state: exchangeState, ...(answer ? { answer } : {}), ...(error !== undefined ? { error } : {}) };
+}
+
+/** Saves the open conversation as it is now (nothing until it has a question), then lists it. */
+function saveConversation() {
+  if (state.exchanges.length === 0) return;
+  const conversation = state.conversation;
+  // Taken now: the page may have moved on to another conversation by the time the store is ready.
+  conversation.exchanges = state.exchanges.map(storedExchange);
+  conversation.updatedAt = Date.now();
+  const record = structuredClone(conversation);
+  writeCurrentId(record.id);
+  void store.then(async (opened) => {
+    try {
+      await opened.put(record);
+    } catch (error) {
+      sidebar.setPersistent(false);
+      console.warn(`conversations: not saved (${/** @type {Error} */ (error).message})`);
+    }
+    await refreshList();
+  });
+}
+
+async function refreshList() {
+  state.saved = await (await store).list();
+  const open = state.saved.some((conversation) => conversation.id === state.conversation.id);
+  sidebar.show(state.saved, open ? state.conversation.id : null);
+}
+
+/** At start: the conversations saved in this browser, and the one open at the last visit. */
+async function restoreConversations() {
+  const opened = await store;
+  sidebar.setPersistent(opened.persistent);
+  const saved = await opened.list();
+  const last = saved.find((conversation) => conversation.id === readCurrentId());
+  // A question asked before the list arrived wins over the conversation of the last visit.
+  if (last && state.exchanges.length === 0) showConversation(last);
+  await refreshList();
+}
+
+/** @param {Conversation} conversation */
+function showConversation(conversation) {
+  leaveConversation();
+  state.conversation = conversation;
+  writeCurrentId(conversation.id);
+  for (const stored of conversation.exchanges) {
+    const exchange = createExchange(stored.question, stored.history);
+    Object.assign(exchange, { text: stored.text, state: stored.state }, stored.answer ? { answer: stored.answer } : {}, stored.error !== undefined ? { error: stored.error } : {});
+    if (exchange.state === 'answering') {
+      exchange.state = 'error';
+      exchange.error = 'the page was closed before this answer finished';
+    }
+    renderFinished(exchange);
+  }
+  scrollToEnd(true);
+}
+
+/** @param {string} id */
+function openConversation(id) {
+  const conversation = state.saved.find((saved) => saved.id === id);
+  if (!conversation) return;
+  showConversation(structuredClone(conversation));
+  sidebar.show(state.saved, id);
+}
+
+/** @param {string} title empty: back to the first question */
+function renameConversation(title) {
+  const name = title.replace(/\s+/g, ' ').trim().slice(0, 120);
+  state.conversation.title = name;
+  state.conversation.renamed = name.length > 0;
+  saveConversation();
+}
+
+function deleteConversation() {
+  const { id } = state.conversation;
+  leaveConversation({ save: false });
+  state.conversation = newConversation();
+  writeCurrentId(null);
+  state.saved = state.saved.filter((conversation) => conversation.id !== id);
+  sidebar.show(state.saved, null);
+  void store.then((opened) => opened.remove(id)).then(refreshList);
+  ui.question.focus();
+}
+
+function exportConversation() {
+  if (state.exchanges.length === 0) return;
+  const conversation = { ...state.conversation, exchanges: state.exchanges.map(storedExchange) };
+  downloadText(exportFileName(conversation), conversationAsMarkdown(conversation));
 }
 
 // ---- Events --------------------------------------------------------------------------------
@@ -413,3 +579,4 @@ async function loadExamples() {
 }
 
 updateComposer();
+void restoreConversations();

@@ -14,15 +14,15 @@ import { h, passageFromCitation, passageView } from './render.js';
 
 /**
  * @param {{ panel: HTMLElement, title: HTMLElement, body: HTMLElement, close: HTMLButtonElement,
- *   layout: HTMLElement, behind: HTMLElement[] }} elements `behind`: what a drawer covers
+ *   layout: HTMLElement, cover: (drawer: HTMLElement, covers: boolean) => void }} elements
+ *   `cover`: makes the rest of the page inert while a drawer covers it (cover.js)
  */
-export function createPanel({ panel, title, body, close, layout, behind }) {
+export function createPanel({ panel, title, body, close, layout, cover }) {
   // Must match the stylesheet's breakpoint, where the panel becomes a full-width drawer.
   const drawer = window.matchMedia('(max-width: 860px)');
   /** A drawer covers the page: keep Tab and screen readers inside it while it is open. */
   function updateInert() {
-    const cover = drawer.matches && !panel.hidden;
-    for (const element of behind) element.inert = cover;
+    cover(panel, drawer.matches && !panel.hidden);
   }
   drawer.addEventListener('change', updateInert);
 

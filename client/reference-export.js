@@ -84,7 +84,7 @@ function downloadLinks(urlOf) {
  * after an await); where there is none, the text is written when it arrives.
  * @param {Promise<string>} pending
  */
-async function copyText(pending) {
+export async function copyText(pending) {
   // Browsers offer the clipboard only to secure pages (https, or http on localhost).
   if (!window.isSecureContext || !navigator.clipboard) throw new Error('this page is not https or localhost; download the file instead');
   if (typeof ClipboardItem === 'undefined') {

@@ -1,9 +1,11 @@
 /**
  * DOM builders for answers, sources, references and passages. Everything is built with
  * createElement and textContent: no text from a paper, a model or the user is ever parsed as
- * HTML, so none of it can run in the page.
+ * HTML, so none of it can run in the page. The one exception, a model's Markdown, goes through
+ * markdown.js (renderer + sanitizer) and comes back as nodes.
  */
 import { segmentAnswer } from './answer-text.js';
+import { renderMarkdown } from './markdown.js';
 
 /**
  * @typedef {{ n: number, passageId: string, docId: string, docTitle: string, section: string,
@@ -68,25 +70,50 @@ export function locationText(where) {
 /**
  * Fills an answer's text element: markers become citation buttons when the citations are
  * known (the final answer), numbered placeholders while streaming, and plain text when a
- * marker names no citation.
+ * marker names no citation. A model's answer is Markdown (rendered safely, see markdown.js);
+ * an offline answer quotes the papers, whose `*` and `_` are not Markdown, so it stays text.
  * @param {HTMLElement} container
  * @param {string} text
  * @param {Map<number, Citation> | null} citationsByN null while streaming
  * @param {(citation: Citation, trigger: HTMLElement) => void} onCite
+ * @param {boolean} [markdown]
  */
-export function fillAnswerText(container, text, citationsByN, onCite) {
+export function fillAnswerText(container, text, citationsByN, onCite, markdown = false) {
+  /** @param {number} n @param {string} raw */
+  const marker = (n, raw) => markerNode(n, raw, citationsByN, onCite);
+  container.classList.toggle('markdown', markdown);
+  container.replaceChildren(markdown ? renderMarkdown(text, marker) : plainAnswer(text, marker));
+}
+
+/**
+ * @param {string} text
+ * @param {(n: number, raw: string) => Node} marker
+ */
+function plainAnswer(text, marker) {
   const segments = segmentAnswer(text);
-  const nodes = segments.map((segment, i) => {
-    if (segment.kind === 'text') {
-      // A no-break space keeps a citation number on the line of the word it follows.
-      const glued = segments[i + 1]?.kind === 'marker' ? segment.text.replace(/ $/, '\u00a0') : segment.text;
-      return document.createTextNode(glued);
+  const fragment = document.createDocumentFragment();
+  segments.forEach((segment, i) => {
+    if (segment.kind === 'marker') {
+      fragment.append(marker(segment.n, segment.raw));
+      return;
     }
-    if (!citationsByN) return h('span', { className: 'cite cite-pending', text: String(segment.n), attrs: { 'aria-hidden': 'true' } });
-    const citation = citationsByN.get(segment.n);
-    return citation ? citeButton(citation, onCite) : document.createTextNode(segment.raw);
+    // A no-break space keeps a citation number on the line of the word it follows.
+    fragment.append(segments[i + 1]?.kind === 'marker' ? segment.text.replace(/ $/, '\u00a0') : segment.text);
   });
-  container.replaceChildren(...nodes);
+  return fragment;
+}
+
+/**
+ * @param {number} n
+ * @param {string} raw
+ * @param {Map<number, Citation> | null} citationsByN
+ * @param {(citation: Citation, trigger: HTMLElement) => void} onCite
+ * @returns {Node}
+ */
+function markerNode(n, raw, citationsByN, onCite) {
+  if (!citationsByN) return h('span', { className: 'cite cite-pending', text: String(n), attrs: { 'aria-hidden': 'true' } });
+  const citation = citationsByN.get(n);
+  return citation ? citeButton(citation, onCite) : document.createTextNode(raw);
 }
 
 /**

@@ -19,6 +19,7 @@ import { openAiRouter, sendError as sendOpenAiError } from './openai-api.ts';
 import type { Logger } from './log.ts';
 import { allowHandshake, originPolicy, refusedHost } from './origin.ts';
 import { attachSocket } from './socket.ts';
+import { vendorRouter } from './vendor-files.ts';
 
 export interface AppParts {
   config: Config;
@@ -97,6 +98,8 @@ export function createApp({ config, engine, log }: AppParts): App {
   app.use('/api', express.json({ limit: '64kb' }), apiRouter(engine, admission));
   // OpenAI clients resend the whole conversation (and their own system prompts) every turn.
   app.use('/v1', express.json({ limit: '256kb' }), openAiRouter(engine, admission));
+  // Before the client's files: client/vendor/ holds only type declarations for these.
+  app.use('/vendor', vendorRouter());
   app.use(express.static(CLIENT_DIR, { index: 'index.html', maxAge: 0 }));
   app.use((request: Request, response: Response) => {
     response.status(404).type('text/plain').send(`Not found: ${request.path.slice(0, 100)}`);
