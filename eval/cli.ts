@@ -1,5 +1,5 @@
 /**
- * `npm run eval`: runs a question set against the library (offline by default), the LLM
+ * `paperchat eval` (`npm run eval`): runs a question set against the library (offline by default), the LLM
  * answerer, or a running server; prints the summary and the failures; writes the results JSON
  * and the HTML report. The only file of eval/ that reads the environment or argv.
  */
@@ -19,11 +19,11 @@ import { libraryTarget, serverTarget, type AnswerTarget } from './targets.ts';
 import { PAPERS_DIR, papersAvailable, papersLibrary } from './papers.ts';
 import type { Library } from '../server/rag/library.ts';
 import { checkThresholds, loadThresholds } from './thresholds.ts';
-import { argumentError } from '../lib/cli-args.ts';
+import { argumentError, isEntryPoint, keepStdoutClean } from '../lib/cli-args.ts';
 
 const EVAL_DIR = import.meta.dirname;
 
-const HELP = `Usage: npm run eval -- [options]
+const help = (invocation: string) => `Usage: ${invocation} [options]
 
 Runs the answer-accuracy suite: asks every question of a set, checks the answers' facts,
 citations, retrieval, abstention and latency, prints a summary by category and the failing
@@ -74,28 +74,26 @@ interface Options {
   thresholds?: string;
 }
 
+const OPTIONS = {
+  set: { type: 'string' },
+  papers: { type: 'string' },
+  mode: { type: 'string' },
+  url: { type: 'string' },
+  compare: { type: 'string' },
+  judge: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  out: { type: 'string' },
+  limit: { type: 'string' },
+  thresholds: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 function parseOptions(argv: string[]): Options | 'help' {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        set: { type: 'string' },
-        papers: { type: 'string' },
-        mode: { type: 'string' },
-        url: { type: 'string' },
-        compare: { type: 'string' },
-        judge: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        out: { type: 'string' },
-        limit: { type: 'string' },
-        thresholds: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: false,
-    });
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false });
   } catch (error) {
-    throw new InputError(argumentError('eval', error));
+    throw new InputError(argumentError('eval', error, OPTIONS));
   }
   const { values } = parsed;
   if (values.help) return 'help';
@@ -174,12 +172,13 @@ function createJudge(options: Options, env: Record<string, string | undefined>):
   return createLlmJudge(llm);
 }
 
-async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+async function main(argv: string[], env: Record<string, string | undefined>, invocation: string): Promise<number> {
   const options = parseOptions(argv);
   if (options === 'help') {
-    process.stdout.write(`${HELP}\n`);
+    process.stdout.write(`${help(invocation)}\n`);
     return 0;
   }
+  if (options.json) keepStdoutClean();
   const jobs = jobsFor(options, env);
   // Read everything that can be wrong before spending minutes on the runs.
   const sets = await Promise.all(jobs.map((job) => loadQuestions(job.set)));
@@ -241,13 +240,18 @@ function shown(path: string): string {
   return inside && !inside.startsWith('..') ? inside : path;
 }
 
-main(process.argv.slice(2), process.env).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/**
+ * Runs eval with these arguments (`invocation` is how help names the command) and resolves to
+ * its exit status; any failure becomes one line on stderr.
+ */
+export async function run(argv: string[], invocation = 'npm run eval --'): Promise<number> {
+  try {
+    return await main(argv, process.env, invocation);
+  } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${/^(eval|index|config|embeddings):/.test(message) ? '' : 'eval: '}${message.split('\n')[0]}\n`);
-    process.exitCode = error instanceof InputError ? 2 : 1;
-  },
-);
+    process.stderr.write(`${/^(eval|index|config|embeddings|model):/.test(message) ? '' : 'eval: '}${message.split('\n')[0]}\n`);
+    return error instanceof InputError ? 2 : 1;
+  }
+}
+
+if (isEntryPoint(import.meta.url)) void run(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -42,6 +42,8 @@ const EnvSchema = z.object({
     .max(65_535, 'must be a port number from 0 to 65535')
     .default(3000),
   HOST: z.string().default('127.0.0.1'),
+  // https://no-color.org: set and not empty turns colour off.
+  NO_COLOR: optionalString,
 });
 
 export interface LlmConfig {
@@ -55,6 +57,8 @@ export interface Config {
   corpusDir: string;
   indexDir: string;
   maxFileBytes: number;
+  /** Colour in terminal output (the ingest progress bar); false with NO_COLOR. Never used on a pipe or file. */
+  color: boolean;
   /** Directories of domain vocabulary files (*.tsv): the built-in one unless configured. */
   vocabularyDirs: string[];
   embeddings:
@@ -98,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     corpusDir: resolve(cwd, e.PAPERCHAT_CORPUS_DIR),
     indexDir: resolve(cwd, e.PAPERCHAT_INDEX_DIR),
     maxFileBytes: e.PAPERCHAT_MAX_FILE_MB * 1024 * 1024,
+    color: e.NO_COLOR === undefined,
     vocabularyDirs: e.PAPERCHAT_VOCABULARY ? e.PAPERCHAT_VOCABULARY.split(',').map((dir) => resolve(cwd, dir.trim())).filter(Boolean) : [BUILT_IN_VOCABULARY],
     embeddings:
       e.PAPERCHAT_EMBEDDINGS === 'openai'

@@ -1,9 +1,11 @@
 /**
- * `npm start`: the only place that reads the environment and listens. Builds the index on
- * first start (or when the existing one cannot be used), then serves the chat page, the JSON
- * API and Socket.IO, watching for re-ingests.
+ * `paperchat serve` (`npm start`): the only place that reads the environment and listens. Builds
+ * the index on first start (or when the existing one cannot be used), then serves the chat page,
+ * the JSON API and Socket.IO, watching for re-ingests.
  */
 import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { argumentError, isEntryPoint } from '../lib/cli-args.ts';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 import { environment } from '../lib/env.ts';
 import { embedderChoice } from '../lib/embeddings/index.ts';
@@ -14,8 +16,65 @@ import { createApp } from './app.ts';
 import { Engine } from './engine.ts';
 import { createLogger } from './log.ts';
 
-async function main(): Promise<void> {
-  const config = loadConfig(environment());
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  corpus: { type: 'string' },
+  index: { type: 'string' },
+  offline: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const help = (invocation: string) => `Usage: ${invocation} [options]
+
+Serves the chat page, the JSON API, the OpenAI-compatible API (/v1) and Socket.IO. Builds the
+index from the corpus first when there is none (or it cannot be used), and picks up a re-ingest
+by itself. Answers offline (extractive) by default; with OPENAI_API_KEY set, an
+OpenAI-compatible LLM writes them (OPENAI_BASE_URL, OPENAI_MODEL; PAPERCHAT_LLM=off to stay offline).
+
+Options:
+  --port N       the port (default: $PORT or 3000; 0 picks a free one)
+  --host HOST    the address to listen on (default: $HOST or 127.0.0.1)
+  --corpus DIR   papers to ingest when there is no index
+                 (default: $PAPERCHAT_CORPUS_DIR or ./corpus)
+  --index DIR    the index directory (default: $PAPERCHAT_INDEX_DIR or ./data/index)
+  --offline      answer extractively even when an LLM is configured
+  -h, --help     show this help
+
+Request logs are JSON lines on stdout (PAPERCHAT_LOG=silent turns them off); messages go to stderr.
+Exit status: 0 after SIGTERM or Ctrl-C, 1 when it cannot start, 2 on a usage error.`;
+
+/** The command line as settings over the environment's, or the exit status when it ends here. */
+function readArguments(argv: string[], invocation: string): Record<string, string> | number {
+  let values;
+  try {
+    values = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false }).values;
+  } catch (error) {
+    process.stderr.write(`${argumentError('serve', error, OPTIONS)}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${help(invocation)}\n`);
+    return 0;
+  }
+  if (values.port !== undefined && !/^\d+$/.test(values.port)) {
+    process.stderr.write(`serve: --port must be a port number from 0 to 65535, got "${values.port}"\n`);
+    return 2;
+  }
+  return {
+    ...(values.port !== undefined ? { PORT: values.port } : {}),
+    ...(values.host ? { HOST: values.host } : {}),
+    ...(values.corpus ? { PAPERCHAT_CORPUS_DIR: values.corpus } : {}),
+    ...(values.index ? { PAPERCHAT_INDEX_DIR: values.index } : {}),
+    // --offline is PAPERCHAT_LLM=off: then the configuration holds no LLM for the engine to build.
+    ...(values.offline ? { PAPERCHAT_LLM: 'off' } : {}),
+  };
+}
+
+async function main(argv: string[], invocation: string): Promise<number | undefined> {
+  const settings = readArguments(argv, invocation);
+  if (typeof settings === 'number') return settings;
+  const config = loadConfig({ ...environment(), ...settings });
   const log = createLogger(config.server.log);
   const events = {
     onReload: (version: string) => log.info('index reloaded', { version }),
@@ -33,7 +92,7 @@ async function main(): Promise<void> {
       rebuild: !/no index/.test(error.message),
       maxFileBytes: config.maxFileBytes,
       embedder: embedderChoice(config),
-      onProgress: progressPrinter(),
+      onProgress: progressPrinter(process.stderr, { color: config.color }),
     });
     for (const failure of report.failed) process.stderr.write(`ingest: ${failure.file}: ${failure.reason}\n`);
     process.stderr.write(`${describe(report)}\n`);
@@ -61,13 +120,29 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  return undefined;
 }
 
-main().catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') process.stderr.write('server: the port is already in use; set PORT to another port\n');
-  else if (code === 'EACCES') process.stderr.write('server: permission denied to listen on that port; set PORT above 1024\n');
-  else process.stderr.write(`${error instanceof ConfigError || /^(index|ingest|embeddings):/.test(message) ? '' : 'server: '}${message.split('\n')[0]}\n`);
-  process.exitCode = 1;
-});
+/**
+ * Runs the server with these arguments (`invocation` is how help names the command). Resolves
+ * to an exit status when it stops at once (help, bad arguments, a failed start); to undefined
+ * once it is serving: a signal ends the process.
+ */
+export async function run(argv: string[], invocation = 'npm start --'): Promise<number | undefined> {
+  try {
+    return await main(argv, invocation);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') process.stderr.write('server: the port is already in use; set PORT (or --port) to another port\n');
+    else if (code === 'EACCES') process.stderr.write('server: permission denied to listen on that port; set PORT (or --port) above 1024\n');
+    else process.stderr.write(`${error instanceof ConfigError || /^(index|ingest|embeddings|model):/.test(message) ? '' : 'server: '}${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  void run(process.argv.slice(2)).then((code) => {
+    if (code !== undefined) process.exitCode = code;
+  });
+}

@@ -1,18 +1,24 @@
 /**
- * `npm run -s mcp`: PaperChat's tools for an MCP client (Claude Desktop, an IDE, an agent) over
+ * `paperchat mcp` (`npm run -s mcp`): PaperChat's tools for an MCP client (Claude Desktop, an IDE, an agent) over
  * stdio. Stdout carries nothing but the protocol; messages go to stderr.
  */
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import packageJson from '../../package.json' with { type: 'json' };
-import { argumentError } from '../../lib/cli-args.ts';
+import { argumentError, isEntryPoint, keepStdoutClean } from '../../lib/cli-args.ts';
 import { ConfigError, loadConfig } from '../../lib/config.ts';
 import { environment } from '../../lib/env.ts';
 import { Engine } from '../engine.ts';
 import { llmFrom } from '../rag/setup.ts';
 import { createMcpServer } from './tools.ts';
 
-const HELP = `Usage: npm run -s mcp -- [options]
+const OPTIONS = {
+  index: { type: 'string' },
+  offline: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const help = (invocation: string) => `Usage: ${invocation} [options]
 
 Serves the indexed papers to an MCP client over stdio (stdin and stdout carry the protocol,
 messages go to stderr). Tools: list_papers, search_passages, ask_papers, get_passage,
@@ -23,31 +29,28 @@ offline). A re-ingest is picked up without a restart.
 Options:
   --index DIR   the index directory (default: $PAPERCHAT_INDEX_DIR or ./data/index)
   --offline     answer extractively even when an LLM is configured
-  -h, --help    show this help`;
+  -h, --help    show this help
+
+Exit status: runs until the client closes stdin (then 0); 1 when the index cannot be opened,
+2 on a usage error.`;
 
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-async function main(): Promise<number | undefined> {
-  // Stdout is the protocol: whatever a library prints must not land in it.
-  console.log = console.info = console.debug = console.error;
+async function main(argv: string[], invocation: string): Promise<number | undefined> {
+  // Stdout is the protocol.
+  keepStdoutClean();
   let parsed;
   try {
-    parsed = parseArgs({
-      options: {
-        index: { type: 'string' },
-        offline: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseArgs({ args: argv, options: OPTIONS });
   } catch (error) {
-    say(argumentError('mcp', error));
+    say(argumentError('mcp', error, OPTIONS));
     return 2;
   }
   const { values } = parsed;
   if (values.help) {
-    process.stdout.write(`${HELP}\n`);
+    process.stdout.write(`${help(invocation)}\n`);
     return 0;
   }
   // --offline is PAPERCHAT_LLM=off: then the configuration holds no LLM for the engine to build.
@@ -78,13 +81,23 @@ async function main(): Promise<number | undefined> {
   return undefined;
 }
 
-main().then(
-  (code) => {
-    if (code !== undefined) process.exitCode = code;
-  },
-  (error: unknown) => {
+/**
+ * Runs the MCP server with these arguments (`invocation` is how help names the command).
+ * Resolves to an exit status when it stops at once (help, bad arguments, no index); to
+ * undefined once it is serving: it ends the process itself when the client goes away.
+ */
+export async function run(argv: string[], invocation = 'npm run -s mcp --'): Promise<number | undefined> {
+  try {
+    return await main(argv, invocation);
+  } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    say(`${error instanceof ConfigError || /^(index|config|embeddings):/.test(message) ? '' : 'mcp: '}${message.split('\n')[0]}`);
-    process.exitCode = 1;
-  },
-);
+    say(`${error instanceof ConfigError || /^(index|config|embeddings|model):/.test(message) ? '' : 'mcp: '}${message.split('\n')[0]}`);
+    return 1;
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  void run(process.argv.slice(2)).then((code) => {
+    if (code !== undefined) process.exitCode = code;
+  });
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run ask -- "question"`: answer one question from the command line.
+ * `paperchat ask "question"` (`npm run ask -- "question"`): answer one question from the command line.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config.ts';
@@ -7,46 +7,49 @@ import { environment } from '../../lib/env.ts';
 import type { Answer, ChatTurn } from '../../lib/types.ts';
 import { ask } from './answer.ts';
 import { answererFor, llmFrom, openLibrary } from './setup.ts';
-import { argumentError } from '../../lib/cli-args.ts';
+import { argumentError, isEntryPoint, keepStdoutClean } from '../../lib/cli-args.ts';
 
-const HELP = `Usage: npm run ask -- [options] "question"
+const OPTIONS = {
+  json: { type: 'boolean', default: false },
+  offline: { type: 'boolean', default: false },
+  history: { type: 'string' },
+  index: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const help = (invocation: string) => `Usage: ${invocation} [options] "question"
 
 Answers a question from the indexed papers and prints the answer, its sources and the papers'
 own references. Offline (extractive) by default; with OPENAI_API_KEY set, an OpenAI-compatible
 LLM writes the answer (OPENAI_BASE_URL, OPENAI_MODEL; PAPERCHAT_LLM=off to stay offline).
 
 Options:
-  --json           print the answer object as JSON
+  --json           print the answer object as JSON (nothing else goes to stdout)
   --offline        answer extractively even when an LLM is configured
   --history FILE   a JSON array of earlier turns: [{"role":"user","content":"…"}, …]
   --index DIR      the index directory (default: $PAPERCHAT_INDEX_DIR or ./data/index)
-  -h, --help       show this help`;
+  -h, --help       show this help
 
-async function main(): Promise<number> {
+Exit status: 0 when answered (a decline included), 2 on a usage error, a bad history file or
+a missing index.`;
+
+async function main(argv: string[], invocation: string): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      options: {
-        json: { type: 'boolean', default: false },
-        offline: { type: 'boolean', default: false },
-        history: { type: 'string' },
-        index: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-    });
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   } catch (error) {
-    process.stderr.write(`${argumentError('ask', error)}\n`);
+    process.stderr.write(`${argumentError('ask', error, OPTIONS)}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(`${HELP}\n`);
+    process.stdout.write(`${help(invocation)}\n`);
     return 0;
   }
+  if (values.json) keepStdoutClean();
   const question = positionals.join(' ').trim();
   if (!question) {
-    process.stderr.write(`ask: no question given\n\n${HELP}\n`);
+    process.stderr.write(`ask: no question given (see --help)\n`);
     return 2;
   }
   const config = loadConfig({ ...environment(), ...(values.index ? { PAPERCHAT_INDEX_DIR: values.index } : {}) });
@@ -91,13 +94,18 @@ function format(answer: Answer): string {
   return lines.join('\n');
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/**
+ * Runs ask with these arguments (`invocation` is how help names the command) and resolves to its
+ * exit status; any failure becomes one line on stderr.
+ */
+export async function run(argv: string[], invocation = 'npm run ask --'): Promise<number> {
+  try {
+    return await main(argv, invocation);
+  } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${/^(index|config|embeddings):/.test(message) ? '' : 'ask: '}${message.split('\n')[0]}\n`);
-    process.exitCode = 2;
-  },
-);
+    process.stderr.write(`${/^(index|config|embeddings|model):/.test(message) ? '' : 'ask: '}${message.split('\n')[0]}\n`);
+    return 2;
+  }
+}
+
+if (isEntryPoint(import.meta.url)) void run(process.argv.slice(2)).then((code) => (process.exitCode = code));

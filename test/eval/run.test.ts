@@ -285,7 +285,7 @@ describe('npm run eval', () => {
       expect(judge).toMatchObject({ code: 2, stderr: expect.stringMatching(/^eval: --judge needs an LLM/) });
       expect(limit).toMatchObject({ code: 2, stderr: 'eval: --limit must be a positive whole number, got "0"\n' });
       expect(compare).toMatchObject({ code: 2, stderr: expect.stringMatching(/^eval: cannot read results .*missing\.json: ENOENT/) });
-      expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/^eval: Unknown option '--frobnicate'/) });
+      expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/^eval: unknown option '--frobnicate'/) });
       expect(help).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: npm run eval/) });
     } finally {
       await dir.remove();

@@ -74,14 +74,16 @@ describe('npm run ingest', () => {
     expect(help.stdout).toMatch(/--rebuild/);
     const wrong = await command('ingest/cli.ts', ['--frobnicate']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toBe("ingest: Unknown option '--frobnicate' (see --help)\n");
+    expect(wrong.stderr).toBe("ingest: unknown option '--frobnicate' (see --help)\n");
+    const misspelled = await command('ingest/cli.ts', ['--rebuidl']);
+    expect(misspelled).toMatchObject({ code: 2, stdout: '', stderr: "ingest: unknown option '--rebuidl'; did you mean --rebuild?\n" });
   });
 });
 
-it('npm run ask rejects a misspelled flag with one line, not Node\'s parser advice', async () => {
+it('npm run ask rejects a misspelled flag with one line naming the likely one, not Node\'s parser advice', async () => {
   const wrong = await command('server/rag/cli.ts', ['--jsno', 'What is HER2?']);
   expect(wrong.code).toBe(2);
-  expect(wrong.stderr).toBe("ask: Unknown option '--jsno' (see --help)\n");
+  expect(wrong.stderr).toBe("ask: unknown option '--jsno'; did you mean --json?\n");
 });
 
 describe('npm run ask', () => {

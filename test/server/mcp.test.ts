@@ -24,9 +24,13 @@ interface Connection {
   stderr: () => string;
 }
 
-/** Starts the server the way a client's config does (`npm run -s mcp`) and connects to it. */
-async function connect(env: Record<string, string>, args: string[] = []): Promise<Connection> {
-  const transport = new StdioClientTransport({ command: 'npm', args: ['run', '-s', 'mcp', '--', ...args], cwd: REPO, env: { PAPERCHAT_LLM: 'off', ...env }, stderr: 'pipe' });
+/**
+ * Starts the server the way a client's config does (`npm run -s mcp`, or with `bin: true` the
+ * `paperchat mcp` command, `node bin/paperchat.js mcp`) and connects to it.
+ */
+async function connect(env: Record<string, string>, args: string[] = [], options: { bin?: boolean } = {}): Promise<Connection> {
+  const [command, commandArgs] = options.bin ? [process.execPath, [join(REPO, 'bin', 'paperchat.js'), 'mcp', ...args]] : ['npm', ['run', '-s', 'mcp', '--', ...args]];
+  const transport = new StdioClientTransport({ command, args: commandArgs, cwd: REPO, env: { PAPERCHAT_LLM: 'off', ...env }, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (data) => (stderr += String(data)));
   const client = new Client({ name: 'paperchat-test', version: '1.0.0' });
@@ -153,6 +157,25 @@ describe('npm run mcp', () => {
     // Still serving, and nothing but the protocol came out of stdout.
     expect((await call(mcp, 'list_papers')).isError).toBe(false);
     expect(mcp.errors).toEqual([]);
+  });
+});
+
+describe('paperchat mcp', () => {
+  it('serves the same tools and answers through the paperchat bin, stdout carrying only the protocol', async () => {
+    const bin = await connect({ PAPERCHAT_INDEX_DIR: review.indexDir }, [], { bin: true });
+    try {
+      const { tools } = await bin.client.listTools();
+      expect(tools.map((tool) => tool.name).sort()).toEqual(['ask_papers', 'get_passage', 'get_reference', 'list_papers', 'search_passages']);
+      const question = 'Which journal published the KEYNOTE-811 trial?';
+      const reply = await call(bin, 'ask_papers', { question });
+      expect(reply.isError).toBe(false);
+      const local = await ask(answererFor(library), question);
+      expect(withoutTimings(reply.structured as unknown as Answer)).toEqual(JSON.parse(JSON.stringify(withoutTimings(local))));
+      expect(bin.stderr()).toMatch(/^mcp: serving 1 paper\(s\) over stdio, offline \(extractive\) answers\n$/);
+      expect(bin.errors).toEqual([]);
+    } finally {
+      await bin.client.close();
+    }
   });
 });
 
