@@ -181,7 +181,7 @@ function startsBlock(previous: Line, line: Line, previousLaid: LayoutLine, laid:
     const body = typography.bodyFont.get(line.page);
     const hasBodyText = (candidate: Line) => candidate.segments.some((segment) => segment.runs.some((run) => run.font === body && run.text.trim().length > 0));
     const bothBodySize = isBodySize(previous.size, typography.bodySize) && isBodySize(line.size, typography.bodySize);
-    if (!(bothBodySize && hasBodyText(previous) && hasBodyText(line))) return true;
+    if (!(bothBodySize && hasBodyText(previous) && hasBodyText(line)) && !flowsOn(previous, line)) return true;
   }
   if ((previousLaid.cells.length > 1) !== (laid.cells.length > 1) && !isTableGroup(group)) return true;
   const margin = context.margins.get(marginKey(line))!;
@@ -189,6 +189,18 @@ function startsBlock(previous: Line, line: Line, previousLaid: LayoutLine, laid:
   if (closes && previous.x1 < margin.right - 2 * previous.size) return true;
   // A first-line indent starts a paragraph; a hanging indent continues one.
   return laid.indent > 0.6 && laid.indent < 6 && previousLaid.indent < 0.3 && closes;
+}
+
+/**
+ * A sentence running on across the line break in one font, at one size: a side box's
+ * "Range earned a Ph.D. in" (a bold name, then regular) / "Psychology from …" is one paragraph
+ * though the two lines' main fonts differ. A heading ends in its own font, or with a stop.
+ */
+function flowsOn(previous: Line, line: Line): boolean {
+  const runs = (candidate: Line) => candidate.segments.flatMap((segment) => segment.runs).filter((run) => run.script === 'base' && run.text.trim() !== '');
+  const last = runs(previous).at(-1);
+  const first = runs(line)[0];
+  return last !== undefined && first !== undefined && previous.size === line.size && last.font === first.font && !/[.?!:]["'”’)\]]*\s*$/.test(last.text);
 }
 
 function isTableGroup(group: Group): boolean {

@@ -37,9 +37,12 @@ const SEGMENT_GAP_EM = 0.9;
 const SPACE_GAP_EM = 0.12;
 
 export function segmentsOf(page: number, items: PdfItem[]): Segment[] {
-  const rows = attachScripts(rowsOf(withoutOverprints(items)));
+  const rows = attachScripts(rowsOf(withoutOverprints(items.filter((item) => !TEXT_RULE.test(item.text)))));
   return rows.flatMap((row) => splitRow(page, row));
 }
+
+/** A rule or leader drawn with characters (a table's dotted lines, a contents page's dots): not text. */
+const TEXT_RULE = /^\s*[.·…_]{4,}[\s.·…_]*$/;
 
 /**
  * Text drawn over other text is not read twice: the same string at the same place (fake

@@ -254,8 +254,17 @@ function renderRow(chunk: Chunk, question: AnalyzedQuestion, library: Library): 
   if (!label) return `${table.label}.`;
   const rest = columns.filter((column) => column !== label);
   const asked = rest.filter((column) => searchTerms(column.header).some((term) => wanted.has(term)) || searchTerms(column.cell).some((term) => named.has(term)));
-  const shown = asked.length > 0 ? asked : rest;
-  const pairs = shown.map((column) => `${column.header ? `${/^[A-Z0-9]{2,}$/.test(column.header) ? column.header : column.header.toLowerCase()} ` : ''}${column.cell}`).join('; ');
+  const pair = (column: (typeof columns)[number]) => `${column.header ? `${/^[A-Z0-9]{2,}$/.test(column.header) ? column.header : column.header.toLowerCase()} ` : ''}${column.cell}`;
+  // The asked columns first; then the others while the row stays within one answer sentence's
+  // share of the answer: a header may name the asked value in other words ("lnL" for "log
+  // likelihood"), and the whole row is then the faithful answer.
+  const budget = SHORT_ANSWER / library.requireModel().selection.maxSentences;
+  const shown = asked.length > 0 ? asked.map(pair) : rest.map(pair);
+  for (const column of asked.length > 0 ? rest.filter((column) => !asked.includes(column)) : []) {
+    if (`${label.cell}: ${[...shown, pair(column)].join('; ')}`.length > budget) break;
+    shown.push(pair(column));
+  }
+  const pairs = shown.join('; ');
   return `In ${table.label}, ${label.cell}${pairs ? `: ${pairs}` : ''}.`;
 }
 

@@ -66,6 +66,13 @@ describe('answers from tables', () => {
     expectCited(result, ['MMAE']);
   });
 
+  it('adds the other columns of the row after the asked one while the row stays short', async () => {
+    // A header may name the asked value in other words ("lnL" for "log likelihood").
+    const result = await answer('What is the payload of the ADC MRG002?');
+    expect(result.answer.indexOf('payload MMAE')).toBeGreaterThan(0);
+    expect(result.answer.indexOf('DAR 3.8')).toBeGreaterThan(result.answer.indexOf('payload MMAE'));
+  });
+
   it('lists every row of a table the question asks about, each row cited', async () => {
     const result = await answer('Which ADCs are in Table 2?');
     const rows = library.index.chunks.filter((chunk) => chunk.kind === 'table-row' && chunk.table?.label === 'Table 2');
