@@ -20,7 +20,8 @@ export function extractGlossary(texts: string[]): GlossaryEntry[] {
   };
   for (const text of texts) {
     for (const match of text.matchAll(DEFINITION)) {
-      const short = match[1]!.trim();
+      // "(MMSE; Folstein et al., 1975)", "(HR, 95% CI …)": the short form is the first item.
+      const short = match[1]!.split(/[;,]\s/)[0]!.trim();
       if (!isShortForm(short)) continue;
       const before = text.slice(Math.max(0, match.index - 200), match.index);
       const long = longFormFor(short, before);

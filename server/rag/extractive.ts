@@ -159,7 +159,7 @@ function abbreviationAnswer(question: AnalyzedQuestion, library: Library): Cited
   for (const hit of hits) {
     const chunk = definingPassage(hit, library);
     if (!chunk) continue;
-    const sentence = library.sentences(chunk).find((candidate) => candidate.text.includes(`(${hit.short})`));
+    const sentence = library.sentences(chunk).find((candidate) => new RegExp(definition(hit)).test(candidate.text));
     return [{ text: `${hit.short} stands for ${hit.long}.`, chunk, refs: sentence?.refs ?? [] }];
   }
   return [];
@@ -190,8 +190,13 @@ function namedIn(short: string, text: string): boolean {
 
 /** The first passage that defines an abbreviation: "long form (SHORT)". */
 function definingPassage(entry: GlossaryEntry, library: Library): Chunk | undefined {
-  const pattern = new RegExp(`${escapeRegExp(entry.long)}\\s*\\(${escapeRegExp(entry.short)}\\)`, 'i');
+  const pattern = new RegExp(`${escapeRegExp(entry.long)}\\s*${definition(entry)}`, 'i');
   return library.index.chunks.find((chunk) => chunk.kind !== 'reference' && pattern.test(chunk.text));
+}
+
+/** The parentheses that define a short form: "(MMSE)", or with a citation, "(MMSE; Folstein et al., 1975)". */
+function definition(entry: GlossaryEntry): string {
+  return `\\(${escapeRegExp(entry.short)}(?:[;,]\\s[^)]*)?\\)`;
 }
 
 /**
