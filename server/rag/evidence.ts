@@ -4,6 +4,7 @@
  * likely it is to state (part of) the answer. Then the decision, also fitted: does the corpus
  * hold an answer at all, and if so which sentences give it.
  */
+import { numberWords } from '../../lib/lexicon/numbers.ts';
 import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, Reference } from '../../lib/types.ts';
 import { matchWeight } from './concepts.ts';
@@ -64,8 +65,11 @@ export function holdsType(text: string, expected: AnswerType, counted?: string):
   if (expected === 'outcome') return RESULT.test(plain);
   if (expected === 'count') {
     // A whole number (digits or words), not part of a decimal or a name, followed closely by the thing counted.
-    const numbers = [...plain.matchAll(/(?<![\d.\-/A-Za-z])(\d{1,3}(?:[, ]\d{3})*|\d+)(?![\d.%]|\s*(?:months?|weeks?|days?|years?|mg)\b)(?=((?:\s+\S+){0,4}))/g)];
-    return numbers.some((match) => !counted || searchTerms(match[2] ?? '').includes(counted)) || (!counted && /\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b/i.test(plain));
+    const digits = [...plain.matchAll(/(?<![\d.\-/A-Za-z])(\d{1,3}(?:[, ]\d{3})*|\d+)(?![\d.%]|\s*(?:months?|weeks?|days?|years?|mg)\b)/g)].map((match) => match.index + match[0].length);
+    // "Fifteen new openings", "twenty-two sites"; not ordinals ("the fifth wave").
+    const words = numberWords(plain).filter((number) => !/(?:st|nd|rd|th)$/i.test(number.text)).map((number) => number.end);
+    const followedBy = (end: number) => searchTerms(/^(?:\s+\S+){0,4}/.exec(plain.slice(end))?.[0] ?? '');
+    return [...digits, ...words].some((end) => !counted || followedBy(end).includes(counted));
   }
   return PATTERNS[expected].test(plain);
 }

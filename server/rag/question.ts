@@ -181,7 +181,7 @@ function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statist
 }
 
 /** The kind of answer the wording asks for. */
-function expectedAnswer(question: string): AnswerType {
+export function expectedAnswer(question: string): AnswerType {
   const q = question.toLowerCase();
   if (/\bdoi\b/.test(q)) return 'doi';
   if (/\b(cost|costs|price|priced|dollars?|euros?|usd|reimburse\w*)\b|\$/.test(q)) return 'money';
@@ -190,10 +190,10 @@ function expectedAnswer(question: string): AnswerType {
   if (/\b(which|what) (software |program )?versions?\b|\bversion number\b/.test(q)) return 'version';
   if (/\b(which|what) journal\b|\bjournal\b.*\bpublish|\bpublished in\b|\bwhere .* published\b/.test(q)) return 'journal';
   if (/\bfirst author\b|\bwho (wrote|authored|published|reported|led|discovered|showed|found)\b|\bwhich authors?\b/.test(q)) return 'author';
-  if (/^\s*when (was|were|did|is|does|has|have|will|had)\b|\bin (what|which) year\b|\b(what|which) year\b/.test(q)) return 'year';
+  if (/(?:^|[,;:.!?-]\s*|\b(?:ok|so|and|but|then)\s+)when (was|were|did|is|does|has|have|will|had)\b|\bin (what|which) year\b|\b(what|which) year\b/.test(q)) return 'year';
   if (/\bhow long\b|\bhow many (months|weeks|years|days)\b|\b(median|mean) (overall |progression-free )?(survival|os|pfs|duration)\b|\b(mos|mpfs|mdor|dor)\b|\bduration\b/.test(q)) return 'duration';
   if (/\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bhow (often|common|frequent|frequently)\b|\bwhat (rate|rates)\b|\b(response|control|remission|incidence|survival) rates?\b|\b(orr|dcr|crr)\b|\bby how much\b|\bhow many percent\b|\bhow many times\b/.test(q)) return 'percentage';
-  if (/\bhow many\b|\bnumber of\b/.test(q)) return 'count';
+  if (/\bhow (?:many|big|large)\b|\bnumber of\b/.test(q)) return 'count';
   if (/\bhow (did|does|do|well)\b.*\b(do|perform|work|fare)\b|\b(results?|outcomes?|efficacy|benefit)\b/.test(q)) return 'outcome';
   return 'none';
 }

@@ -1,0 +1,33 @@
+/**
+ * The kind of answer a question asks for, however it is phrased, and whether a sentence holds
+ * it: counts written in digits or in words, times asked about mid-sentence.
+ */
+import { describe, expect, it } from 'vitest';
+import { holdsType } from '../../../server/rag/evidence.ts';
+import { expectedAnswer } from '../../../server/rag/question.ts';
+
+const expected = expectedAnswer;
+
+describe('the kind of answer asked for', () => {
+  it('asks for a year when "when" follows an opener', () => {
+    expect(expected('ok so when did it actually end up on the list?')).toBe('year');
+    expect(expected('When was the station listed?')).toBe('year');
+  });
+
+  it('asks for a number for "how big" and "how large"', () => {
+    expect(expected('Roughly how big was the town they recruited from?')).toBe('count');
+  });
+});
+
+describe('holdsType for counts', () => {
+  it('finds counts written as words, also before the thing counted', () => {
+    expect(holdsType('Fifteen new openings for retail units were created.', 'count')).toBe(true);
+    expect(holdsType('Fifteen new openings for retail units were created.', 'count', 'open')).toBe(true);
+    expect(holdsType('Twenty-two sites took part.', 'count', 'site')).toBe(true);
+  });
+
+  it('does not take an ordinal or an unrelated number for the count', () => {
+    expect(holdsType('The fifth wave began later.', 'count')).toBe(false);
+    expect(holdsType('Three reviewers read 40 papers.', 'count', 'site')).toBe(false);
+  });
+});
