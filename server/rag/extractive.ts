@@ -11,6 +11,7 @@ import { ANSWER_LENGTH, scoreEvidence, selectEvidence, type Evidence, type Selec
 import type { Library } from './library.ts';
 import type { AnalyzedQuestion, AnswerType } from './question.ts';
 import type { Passage } from './retrieve.ts';
+import { paperItselfAnswer } from './paper-itself.ts';
 import { namingColumn, rowsOfTable, tableListing } from './tables.ts';
 
 export interface ExtractiveResult {
@@ -26,6 +27,8 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
     const parts = abbreviationAnswer(question, library);
     if (parts.length > 0) return { parts, answerable: 1 };
   }
+  const itself = paperItselfAnswer(question, passages, library);
+  if (itself) return { parts: itself, answerable: 1 };
   const listing = tableListing(question, passages, library, LONG_ANSWER);
   if (listing) return { parts: listing, answerable: 1 };
   const evidence = scoreEvidence(question, passages, library);

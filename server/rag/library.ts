@@ -122,6 +122,10 @@ export class Library {
     return this.papers.get(docId);
   }
 
+  paperCount(): number {
+    return this.papers.size;
+  }
+
   reference(docId: string, n: number): Reference | undefined {
     return this.references.get(`${docId}:${n}`);
   }

@@ -89,6 +89,25 @@ describe('answers from tables', () => {
   });
 });
 
+describe('answers about the paper itself', () => {
+  it('gives the paper\'s own DOI and year from its front matter, not a cited paper\'s', async () => {
+    const doi = await answer('What is the DOI of this review?');
+    expect(doi.answer).toContain('10.3389/fimmu.2025.1560280');
+    expect(doi.citations[0]!.text).toContain('10.3389/fimmu.2025.1560280');
+    expect(doi.citations[0]!.kind).not.toBe('reference');
+    const year = await answer('When was this review published?');
+    expect(year.answer).toContain('2025');
+    expect(year.citations[0]!.text).toContain('2025');
+    expect(year.citations[0]!.kind).not.toBe('reference');
+  });
+
+  it('still answers from the reference list for a study the paper cites', async () => {
+    const result = await answer('Which journal published the KEYNOTE-811 study?');
+    expect(result.citations.some((citation) => citation.kind === 'reference')).toBe(true);
+    expect(result.answer).not.toContain('10.3389/fimmu.2025.1560280');
+  });
+});
+
 describe('answers from the reference list', () => {
   it('reaches a trial named only in a reference title and gives journal, year and DOI', async () => {
     const result = await answer('Which journal published the KEYNOTE-811 trial?');
