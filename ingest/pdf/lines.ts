@@ -37,10 +37,13 @@ const SEGMENT_GAP_EM = 0.9;
 const SPACE_GAP_EM = 0.12;
 
 export function segmentsOf(page: number, items: PdfItem[]): Segment[] {
-  const rows = attachScripts(rowsOf(withoutOverprints(items.filter((item) => !TEXT_RULE.test(item.text)))));
+  const kept = items.filter((item) => !TEXT_RULE.test(item.text)).map((item) => (TRACKED.test(item.text) ? { ...item, text: item.text.replace(/ (?=\S)/g, '') } : item));
+  const rows = attachScripts(rowsOf(withoutOverprints(kept)));
   return rows.flatMap((row) => splitRow(page, row));
 }
 
+/** Letter-spaced small capitals written with a space after every letter ("D E M E N T I A"), one word per item. */
+const TRACKED = /^(?:\S ){3,}\S$/;
 /** A rule or leader drawn with characters (a table's dotted lines, a contents page's dots): not text. */
 const TEXT_RULE = /^\s*[.·…_]{4,}[\s.·…_]*$/;
 

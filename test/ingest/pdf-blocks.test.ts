@@ -57,4 +57,14 @@ describe('text cleanup', () => {
     const texts = segmentsOf(1, items).map((segment) => segment.runs.map((run) => run.text).join(''));
     expect(texts).toEqual(['Participants were sampled', 'Age … in years']);
   });
+
+  it('joins the letters of letter-spaced capitals and keeps ordinary short words', () => {
+    const items = [
+      { text: 'D E M E N T I A', x: 40, y: 100, width: 60, size: 7, font: 'Caps' },
+      { text: 'F R E E', x: 104, y: 100, width: 30, size: 7, font: 'Caps' },
+      { text: 'a b c', x: 40, y: 120, width: 20, size: 9.5, font: 'Regular' },
+    ];
+    const texts = segmentsOf(1, items).map((segment) => segment.runs.map((run) => run.text).join(''));
+    expect(texts).toEqual(['DEMENTIA FREE', 'a b c']);
+  });
 });
