@@ -184,7 +184,7 @@ function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statist
 export function expectedAnswer(question: string): AnswerType {
   const q = question.toLowerCase();
   if (/\bdoi\b/.test(q)) return 'doi';
-  if (/\b(cost|costs|price|priced|dollars?|euros?|usd|reimburse\w*)\b|\$/.test(q)) return 'money';
+  if (/\b(cost|costs|price|priced|dollars?|euros?|usd|reimburse\w*|money)\b|\$|\bhow much\b.*\b(spent|spend|paid|pay|worth|funding|grant)\b/.test(q)) return 'money';
   if (/\b(dose|doses|dosage|dosing)\b(?!-)|\bmg\/(kg|m2)\b|\bhow much .* (given|administered|infused)\b/.test(q)) return 'dose';
   if (/\b(hazard|odds) ratios?\b|\bhr\b/.test(q)) return 'ratio';
   if (/\b(which|what) (software |program )?versions?\b|\bversion number\b/.test(q)) return 'version';

@@ -31,3 +31,11 @@ describe('holdsType for counts', () => {
     expect(holdsType('Three reviewers read 40 papers.', 'count', 'site')).toBe(false);
   });
 });
+
+describe('money questions', () => {
+  it('asks for an amount for "how much money" and "how much … funding"', () => {
+    expect(expectedAnswer('How much money was the starting grant for the work?')).toBe('money');
+    expect(expectedAnswer('how much funding did the trial get?')).toBe('money');
+    expect(expectedAnswer('Did any company help pay for the work?')).not.toBe('money');
+  });
+});
