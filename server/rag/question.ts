@@ -95,7 +95,8 @@ export function analyzeQuestion(
     : [];
   // A follow-up with no subject of its own ("Who was its first author?") is about the last one.
   const concepts = own.concepts.length > 0 ? [...own.concepts, ...carried] : carried.map((concept) => ({ ...concept, carried: false }));
-  const expected = expectedAnswer(question);
+  const asked = expectedAnswer(question);
+  const expected = asked === 'none' && carry && isFragment(question) ? expectedAnswer(lastQuestion(history) ?? question) : asked;
   const counted = expected === 'count' ? countedThing(question) : undefined;
   return {
     text: question,
@@ -180,6 +181,18 @@ function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statist
   return [];
 }
 
+/**
+ * A follow-up that asks nothing of its own ("and for the poorly differentiated group?", "what
+ * about LIME?"): it asks the previous question again of another subject, for the same kind of answer.
+ */
+function isFragment(question: string): boolean {
+  return !/\b(?:what|which|who|whom|whose|when|where|why|how|did|does|do|is|are|was|were|can|could|has|have)\b/i.test(question.replace(/^\s*(?:and|ok|so|then)?[\s,]*(?:what|how) about\b/i, ''));
+}
+
+function lastQuestion(history: ChatTurn[]): string | undefined {
+  return history.findLast((turn) => turn.role === 'user')?.content;
+}
+
 /** The kind of answer the wording asks for. */
 export function expectedAnswer(question: string): AnswerType {
   const q = question.toLowerCase();
@@ -191,7 +204,7 @@ export function expectedAnswer(question: string): AnswerType {
   if (/\b(which|what) journal\b|\bjournal\b.*\bpublish|\bpublished in\b|\bwhere .* published\b/.test(q)) return 'journal';
   if (/\bfirst author\b|\bwho (wrote|authored|published|reported|led|discovered|showed|found)\b|\bwhich authors?\b|\bwho (are|were) the authors\b|\bauthors of (the|this|that)\b/.test(q)) return 'author';
   if (/(?:^|[,;:.!?-]\s*|\b(?:ok|so|and|but|then)\s+)when (was|were|did|is|does|has|have|will|had)\b|\bin (what|which) year\b|\b(what|which) year\b/.test(q)) return 'year';
-  if (/\bhow long\b|\bhow many (months|weeks|years|days)\b|\b(median|mean) (overall |progression-free )?(survival|os|pfs|duration)\b|\b(mos|mpfs|mdor|dor)\b|\bduration\b/.test(q)) return 'duration';
+  if (/\bhow long\b|\bhow many (months|weeks|years|days)\b|\bin (months|weeks|days)\b|\b(median|mean) (overall |progression-free )?(survival|os|pfs|duration)\b|\b(mos|mpfs|mdor|dor)\b|\bduration\b/.test(q)) return 'duration';
   if (/\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bhow (often|common|frequent|frequently)\b|\bwhat (rate|rates)\b|\b(response|control|remission|incidence|survival) rates?\b|\b(orr|dcr|crr)\b|\bby how much\b|\bhow many percent\b|\bhow many times\b/.test(q)) return 'percentage';
   if (/\bhow (?:many|big|large)\b|\bnumber of\b/.test(q)) return 'count';
   if (/\bhow (did|does|do|well)\b.*\b(do|perform|work|fare)\b|\b(results?|outcomes?|efficacy|benefit)\b/.test(q)) return 'outcome';

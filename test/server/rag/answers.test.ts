@@ -89,6 +89,15 @@ describe('answers from tables', () => {
   });
 });
 
+describe('follow-ups', () => {
+  it('asks a fragment follow-up for the kind of answer the previous question asked for', () => {
+    const history = [{ role: 'user' as const, content: 'What median PFS did the TOGA trial report?' }];
+    expect(library.analyze('and for the JACOB trial?', history).expected).toBe('duration');
+    expect(library.analyze('And what did JACOB conclude?', history).expected).not.toBe('duration');
+    expect(library.analyze('what were the survival numbers in months?').expected).toBe('duration');
+  });
+});
+
 describe('answers about the paper itself', () => {
   it('gives the paper\'s own DOI and year from its front matter, not a cited paper\'s', async () => {
     const doi = await answer('What is the DOI of this review?');
