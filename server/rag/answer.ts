@@ -12,11 +12,13 @@ import type { Library } from './library.ts';
 import { DECLINE_PHRASE, type Llm, type PromptPassage } from './llm.ts';
 import type { AbstainReason } from './evidence.ts';
 import type { AnalyzedQuestion, AnswerType } from './question.ts';
-import type { Passage } from './retrieve.ts';
+import { DEFAULT_RETRIEVE, type Passage } from './retrieve.ts';
 
 export interface AnswerOptions {
   history?: ChatTurn[];
   signal?: AbortSignal;
+  /** Answer only from these papers (the question's scope); all papers when absent. */
+  docIds?: readonly string[];
 }
 
 export interface Answerer {
@@ -68,11 +70,12 @@ async function* answer(parts: AnswererParts, question: string, options: AnswerOp
     }
   }
   const analyzed = library.analyze(standalone, standalone === question ? history : []);
-  const passages = await library.retriever.retrieve(analyzed);
+  const scope = options.docIds ? new Set(options.docIds) : undefined;
+  const passages = await library.retriever.retrieve(analyzed, { ...DEFAULT_RETRIEVE, ...(scope ? { docIds: scope } : {}) });
   const retrieveMs = performance.now() - started;
   throwIfAborted(signal);
 
-  const extractive = answerExtractively(analyzed, passages, library);
+  const extractive = inScope(answerExtractively(analyzed, passages, library), scope);
   const timings = () => ({ retrieveMs: round(retrieveMs), answerMs: round(performance.now() - started - retrieveMs) });
   // Only a subject no paper names is out of the model's reach; everything else it may judge itself.
   const clearlyAbsent = extractive.abstainReason === 'missing-entity';
@@ -95,6 +98,14 @@ async function* answer(parts: AnswererParts, question: string, options: AnswerOp
   final.timings = timings();
   yield { type: 'answer-done', answer: final };
   return final;
+}
+
+/**
+ * Retrieval keeps to the scope; this also drops what the answer reaches beyond the retrieved
+ * passages (a table's other rows, a defining passage, a cited entry) in papers outside it.
+ */
+function inScope<T extends { parts: CitedPart[] }>(extractive: T, scope: ReadonlySet<string> | undefined): T {
+  return scope ? { ...extractive, parts: extractive.parts.filter((part) => scope.has(part.chunk.docId)) } : extractive;
 }
 
 interface LlmResult {
@@ -157,7 +168,7 @@ async function* answerWithLlm(
   }
   const citations = guard.cited.map((modelNumber, i) => {
     const chunk = chunks[modelNumber - 1]!;
-    return citationFor(chunk, i + 1, chunk.refs);
+    return citationFor(chunk, i + 1, chunk.refs, library);
   });
   const final: Answer = {
     answer: shown,
@@ -200,20 +211,26 @@ export function declineText(question: string, analyzed?: AnalyzedQuestion, reaso
   const asked = analyzed ? ASKED_FOR[analyzed.expected] : undefined;
   const subject = (analyzed?.concepts.filter((concept) => concept.key && !concept.absent) ?? []).map((concept) => safe(concept.surface));
   if (reason === 'missing-type' && asked) return `The indexed papers don't give ${asked}${subject.length > 0 ? ` for ${joinWords(subject.slice(0, 3), 'and')}` : ''}.`;
-  return echoDecline(question);
+  const indirect = indirectQuestion(question);
+  if (indirect) return `The indexed papers don't say ${indirect}.`;
+  // Other wordings ("what did … show?", "my supervisor wants…") do not turn into an indirect
+  // question by word order alone: name what no paper uses, else the subject, instead of echoing them.
+  const unused = own.filter((concept) => concept.absent && !concept.common).map((concept) => safe(concept.surface));
+  if (unused.length > 0) return `The indexed papers don't mention ${joinWords(unused.slice(0, 3), 'or')}.`;
+  const named = (analyzed?.concepts.filter((concept) => concept.key && !concept.absent && /\p{L}/u.test(concept.surface) && !concept.surface.includes('/')) ?? []).map((concept) => safe(concept.surface));
+  return named.length > 0 ? `The indexed papers don't answer that about ${joinWords(named.slice(0, 3), 'and')}.` : "The indexed papers don't say.";
 }
 
-/** "The indexed papers don't say what the capital of France is." The question as an indirect one, without markup, when short. */
-function echoDecline(question: string): string {
-  let q = safe(question).replace(/[?.!\s]+$/, '');
+/**
+ * "What is the capital of France?" → "what the capital of France is"; "Is X approved?" →
+ * "whether is X approved" is not English, so only the inversions word order undoes.
+ */
+function indirectQuestion(question: string): string | undefined {
+  const q = safe(question).replace(/[?.!\s]+$/, '');
   const inverted = /^(what|who|which|where|how \w+)\s+(is|are|was|were)\s+(.+)$/i.exec(q);
-  if (inverted && !/^(the )?(\w+ )?(of|in|for)\b/.test(inverted[3]!)) {
-    q = `${inverted[1]} ${inverted[3]} ${inverted[2]}`;
-  } else if (/^(is|are|was|were|do|does|did|can|could|has|have|had|should|will|would)\b/i.test(q)) {
-    q = `whether ${q}`;
-  }
-  if (!/^[A-Z]{2}/.test(q)) q = q.charAt(0).toLowerCase() + q.slice(1);
-  return q.length > 0 && q.length <= 160 ? `The indexed papers don't say ${q}.` : "The indexed papers don't say.";
+  if (!inverted || /^(the )?(\w+ )?(of|in|for)\b/.test(inverted[3]!) || q.length > 160) return undefined;
+  const indirect = `${inverted[1]} ${inverted[3]} ${inverted[2]}`;
+  return /^[A-Z]{2}/.test(indirect) ? indirect : indirect.charAt(0).toLowerCase() + indirect.slice(1);
 }
 
 /** Text from the asker without markup: it is echoed into the answer. */

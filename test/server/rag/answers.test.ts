@@ -188,8 +188,17 @@ describe('declining', () => {
   ])('declines an on-topic question the paper does not answer: %s', async (question) => {
     const result = await answer(question);
     expect(result.abstained).toBe(true);
-    expect(result.answer).toMatch(/^The indexed papers don't (?:say|mention|give) /);
+    expect(result.answer).toMatch(/^The indexed papers don't (?:say|mention|give|answer that about) /);
     expect(result.citations).toEqual([]);
+  });
+
+  it('words a decline as English, naming the subject, never as the question with its word order', async () => {
+    for (const question of ['What did the DESTINY-Gastric04 trial find?', 'What median overall survival did zolbetuximab achieve?']) {
+      const result = await answer(question);
+      expect(result.abstained).toBe(true);
+      expect(result.answer).not.toMatch(/don't say (?:what did|whether is|whether did)/i);
+      expect(result.answer).toMatch(/DESTINY-Gastric04|zolbetuximab/i);
+    }
   });
 
   it.each(['What is the capital of France?', 'How do I bake sourdough bread?', 'Who won the 2018 FIFA World Cup?'])('declines an off-topic question: %s', async (question) => {
