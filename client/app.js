@@ -11,10 +11,13 @@ import { connect, getJson } from './connection.js';
 import { conversationAsMarkdown, downloadText, exportFileName } from './conversation-export.js';
 import { newConversation, openConversationStore, readCurrentId, writeCurrentId } from './conversation-store.js';
 import { createCover } from './cover.js';
+import { createLibrary } from './library.js';
 import { createPanel } from './panel.js';
+import { installPreviews, quoteBefore, quotesFor } from './preview.js';
 import { answerReferenceActions, referenceListDownloads } from './reference-export.js';
 import { fillAnswerText, h, metaText, sourcesSection } from './render.js';
 import { createSidebar } from './sidebar.js';
+import { sourceLabels } from './source-label.js';
 
 /**
  * @typedef {import('./render.js').Answer} Answer
@@ -26,7 +29,7 @@ import { createSidebar } from './sidebar.js';
  * @typedef {import('./conversation-store.js').Conversation} Conversation
  * @typedef {{
  *   id: string, question: string, history: ChatTurn[], text: string, state: ExchangeState,
- *   answer?: Answer, error?: string, stopping: boolean,
+ *   answer?: Answer, error?: string, stopping: boolean, docIds?: string[],
  *   view: { root: HTMLElement, article: HTMLElement, badge: HTMLElement, text: HTMLElement, extra: HTMLElement },
  * }} Exchange
  */
@@ -66,6 +69,10 @@ const ui = {
   stop: /** @type {HTMLButtonElement} */ (byId('stop')),
   sidebar: byId('sidebar'),
   panel: byId('panel'),
+  libraryOpen: /** @type {HTMLButtonElement} */ (byId('library-open')),
+  libraryBrowse: /** @type {HTMLButtonElement} */ (byId('library-browse')),
+  scope: /** @type {HTMLButtonElement} */ (byId('scope')),
+  scopeText: byId('scope-text'),
 };
 
 const cover = createCover([byId('main'), ui.sidebar, ui.panel, /** @type {HTMLElement} */ (document.querySelector('.topbar')), /** @type {HTMLElement} */ (document.querySelector('.skip-link'))]);
@@ -94,6 +101,8 @@ const sidebar = createSidebar(
   { open: openConversation, create: newChat, rename: renameConversation, remove: deleteConversation, exportMarkdown: exportConversation },
   cover,
 );
+
+const previews = installPreviews();
 
 /** Opened once; every read and write waits for it (it falls back to memory, never rejects). */
 const store = openConversationStore();
@@ -165,6 +174,8 @@ const connection = connect({
   },
 });
 
+const library = createLibrary({ panel, connection, onChange: showLibrary });
+
 // ---- Connection and mode -------------------------------------------------------------------
 
 /**
@@ -179,7 +190,8 @@ function showConnection(status, detail) {
   ui.connection.title = detail ? `${CONNECTION_TEXT[status]}: ${detail}` : CONNECTION_TEXT[status];
   if (state.connected && !wasConnected) {
     void loadHealth();
-    void loadExamples();
+    // The papers (and with them the scope and its example questions).
+    void library.refresh().catch(() => loadExamples());
   }
   updateComposer();
 }
@@ -194,26 +206,35 @@ async function loadHealth() {
     ui.mode.title = llm
       ? `Answers are written by ${String(health.model ?? 'a language model')} from the retrieved passages`
       : 'Answers are assembled from sentences of the papers; no language model is used';
-    const papers = Number(health.index?.papers ?? 0);
-    const chunks = Number(health.index?.chunks ?? 0);
-    ui.library.textContent = `${papers.toLocaleString('en')} ${papers === 1 ? 'paper' : 'papers'} indexed (${chunks.toLocaleString('en')} passages).`;
   } catch (error) {
     ui.mode.dataset.mode = 'unknown';
     ui.mode.textContent = 'Mode unknown';
     ui.mode.title = `Could not read /api/health: ${/** @type {Error} */ (error).message}`;
   }
-  try {
-    const { docs } = await getJson('/api/docs');
-    if (Array.isArray(docs) && docs.length > 0) {
-      const titles = docs.slice(0, 3).map((doc) => String(doc.title));
-      ui.library.textContent += ` ${titles.join('; ')}${docs.length > 3 ? '; …' : ''}`;
-      const downloads = referenceListDownloads(docs.map((doc) => ({ docId: String(doc.docId), title: String(doc.title), references: Number(doc.references) || 0 })));
-      ui.referenceLists.replaceChildren(...(downloads ? [downloads] : []));
-      ui.referenceLists.hidden = !downloads;
-    }
-  } catch {
-    // The paper list is a nicety; the count above is enough.
-  }
+}
+
+/**
+ * The papers or the scope changed (at start, after an upload, after a choice in the library):
+ * the welcome's paper list, the scope under the question box, and the example questions.
+ * @param {import('./library.js').PaperSummary[]} docs
+ */
+function showLibrary(docs) {
+  const passages = docs.reduce((sum, doc) => sum + doc.chunks, 0);
+  const titles = docs.slice(0, 3).map((doc) => doc.title);
+  ui.library.textContent = `${docs.length.toLocaleString('en')} ${docs.length === 1 ? 'paper' : 'papers'} indexed (${passages.toLocaleString('en')} passages).${titles.length > 0 ? ` ${titles.join('; ')}${docs.length > 3 ? '; …' : ''}` : ''}`;
+  const downloads = referenceListDownloads(docs.map((doc) => ({ docId: doc.docId, title: doc.title, references: doc.references })));
+  ui.referenceLists.replaceChildren(...(downloads ? [downloads] : []));
+  ui.referenceLists.hidden = !downloads;
+  const scope = library.docIds();
+  const chosen = scope ? docs.filter((doc) => scope.includes(doc.docId)) : docs;
+  ui.scopeText.textContent = !scope ? (docs.length === 1 ? 'The indexed paper' : `All ${docs.length} papers`) : chosen.length === 1 ? `Only “${shortTitle(chosen[0].title)}”` : `${chosen.length} of ${docs.length} papers`;
+  ui.scope.dataset.scoped = String(Boolean(scope));
+  void loadExamples(scope);
+}
+
+/** @param {string} title */
+function shortTitle(title) {
+  return title.length <= 40 ? title : `${title.slice(0, 38).replace(/\s+\S*$/, '')}…`;
 }
 
 // ---- Asking --------------------------------------------------------------------------------
@@ -238,7 +259,7 @@ function historyForNext() {
 function ask(question, again) {
   const text = question.trim();
   if (!text || !state.connected || state.inFlight.size > 0) return;
-  const exchange = again ?? createExchange(text, historyForNext());
+  const exchange = again ?? createExchange(text, historyForNext(), library.docIds());
   exchange.id = `q-${SESSION}-${state.nextId++}`;
   exchange.text = '';
   exchange.state = 'answering';
@@ -251,7 +272,7 @@ function ask(question, again) {
   // The button pressed (Retry, Regenerate) goes away with the old answer: keep focus on the page.
   if (exchange.view.extra.contains(document.activeElement)) ui.question.focus();
   exchange.view.extra.replaceChildren();
-  connection.ask(exchange.id, exchange.question, exchange.history);
+  connection.ask(exchange.id, exchange.question, exchange.history, exchange.docIds);
   saveConversation();
   updateComposer();
   // A new question brings the reader to the end; an answer asked again in place does not.
@@ -261,24 +282,35 @@ function ask(question, again) {
 /**
  * @param {string} question
  * @param {ChatTurn[]} history
+ * @param {string[]} [docIds] the papers it is asked of (all when absent); kept for Regenerate
  * @returns {Exchange}
  */
-function createExchange(question, history) {
+function createExchange(question, history, docIds) {
   const badge = h('p', { className: 'answer-badge' });
   badge.hidden = true;
   const text = h('div', { className: 'answer-text', attrs: { 'aria-live': 'polite', 'aria-busy': 'true' } });
   const extra = h('div', { className: 'answer-extra' });
   const article = h('article', { className: 'message assistant', attrs: { 'aria-label': 'Answer', 'data-state': 'answering' } }, [badge, text, extra]);
   const root = h('li', { className: 'exchange' }, [
-    h('div', { className: 'message user', attrs: { 'aria-label': 'Your question' } }, [h('p', { className: 'message-text', text: question })]),
+    h('div', { className: 'message user', attrs: { 'aria-label': 'Your question' } }, [h('p', { className: 'message-text', text: question }), scopeNote(docIds)]),
     article,
   ]);
   ui.messages.append(root);
   ui.welcome.hidden = true;
   /** @type {Exchange} */
-  const exchange = { id: '', question, history, text: '', state: 'answering', stopping: false, view: { root, article, badge, text, extra } };
+  const exchange = { id: '', question, history, text: '', state: 'answering', stopping: false, ...(docIds ? { docIds } : {}), view: { root, article, badge, text, extra } };
   state.exchanges.push(exchange);
   return exchange;
+}
+
+/**
+ * "Asked of: Soil microbes over three seasons" under a question asked of some papers only.
+ * @param {string[] | undefined} docIds
+ */
+function scopeNote(docIds) {
+  if (!docIds) return null;
+  const titles = docIds.map((docId) => library.docs().find((doc) => doc.docId === docId)?.title ?? docId);
+  return h('p', { className: 'message-scope', text: `Asked of: ${titles.join('; ')}` });
 }
 
 function stopAll() {
@@ -328,7 +360,7 @@ function renderStreaming(exchange) {
   article.dataset.state = 'answering';
   text.setAttribute('aria-busy', 'true');
   badge.hidden = true;
-  fillAnswerText(text, streamablePrefix(exchange.text), null, openCitation(exchange), state.llm);
+  fillAnswerText(text, streamablePrefix(exchange.text), { citations: null, onCite: openCitation(exchange), markdown: state.llm });
   scrollToEnd(false);
 }
 
@@ -350,14 +382,15 @@ function renderFinished(exchange) {
   const badges = /** @type {Record<ExchangeState, string>} */ ({ abstained: 'Not in the papers', stopped: 'Stopped', error: 'Not answered' });
   badge.textContent = badges[exchange.state] ?? '';
   badge.hidden = !badge.textContent;
+  const labels = answer ? sourceLabels(answer.citations, answer.references) : new Map();
   if (answer) {
-    const byN = new Map(answer.citations.map((citation) => [citation.n, citation]));
-    fillAnswerText(text, answer.answer, byN, openCitation(exchange), answer.mode === 'llm');
+    const citations = new Map(answer.citations.map((citation) => [citation.n, citation]));
+    fillAnswerText(text, answer.answer, { citations, labels, onCite: openCitation(exchange), markdown: answer.mode === 'llm' });
   } else {
     // What streamed before a stop or an error stays visible; its markers cannot be opened.
-    fillAnswerText(text, streamablePrefix(exchange.text), null, openCitation(exchange), state.llm);
+    fillAnswerText(text, streamablePrefix(exchange.text), { citations: null, onCite: openCitation(exchange), markdown: state.llm });
   }
-  const sources = answer ? sourcesSection(answer, openCitation(exchange)) : null;
+  const sources = answer ? sourcesSection(answer, { labels, onCite: openCitation(exchange), quotes: (n) => quotesFor(text, n) }) : null;
   if (sources && answer && answer.references.length > 0) sources.append(answerReferenceActions(answer.references));
   extra.replaceChildren(
     ...[
@@ -380,11 +413,17 @@ function failure(exchange) {
 }
 
 /**
+ * Opens a source in the panel with the answer's sentences citing it marked: the marker's own
+ * sentence, or (from the source list) every sentence citing that source.
  * @param {Exchange} exchange
  * @returns {(citation: Citation, trigger: HTMLElement) => void}
  */
 function openCitation(exchange) {
-  return (citation, trigger) => panel.open(citation, exchange.answer?.references ?? [], trigger);
+  return (citation, trigger) => {
+    previews.hide();
+    const quotes = trigger.matches('button.cite') ? [quoteBefore(trigger)] : quotesFor(exchange.view.text, citation.n);
+    panel.open(citation, exchange.answer?.references ?? [], trigger, quotes.filter(Boolean));
+  };
 }
 
 function updateComposer() {
@@ -422,8 +461,8 @@ function resizeQuestion() {
  * @param {Exchange} exchange
  * @returns {StoredExchange}
  */
-function storedExchange({ question, history, text, state: exchangeState, answer, error }) {
-  return { question, history, text, state: exchangeState, ...(answer ? { answer } : {}), ...(error !== undefined ? { error } : {}) };
+function storedExchange({ question, history, text, state: exchangeState, answer, error, docIds }) {
+  return { question, history, text, state: exchangeState, ...(answer ? { answer } : {}), ...(error !== undefined ? { error } : {}), ...(docIds ? { docIds } : {}) };
 }
 
 /** Saves the open conversation as it is now (nothing until it has a question), then lists it. */
@@ -469,7 +508,7 @@ function showConversation(conversation) {
   state.conversation = conversation;
   writeCurrentId(conversation.id);
   for (const stored of conversation.exchanges) {
-    const exchange = createExchange(stored.question, stored.history);
+    const exchange = createExchange(stored.question, stored.history, stored.docIds);
     Object.assign(exchange, { text: stored.text, state: stored.state }, stored.answer ? { answer: stored.answer } : {}, stored.error !== undefined ? { error: stored.error } : {});
     if (exchange.state === 'answering') {
       exchange.state = 'error';
@@ -541,6 +580,7 @@ ui.stop.addEventListener('click', () => {
   ui.question.focus();
 });
 ui.newChat.addEventListener('click', newChat);
+for (const button of [ui.libraryOpen, ui.libraryBrowse, ui.scope]) button.addEventListener('click', () => library.open(button));
 ui.conversation.addEventListener('scroll', () => {
   const box = ui.conversation;
   state.followEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
@@ -552,11 +592,18 @@ document.querySelector('.skip-link')?.addEventListener('click', (event) => {
   ui.question.focus();
 });
 
-/** Example questions come from the server, made from whatever papers are indexed. */
-async function loadExamples() {
+let examplesRun = 0;
+
+/**
+ * Example questions come from the server, made from whatever papers are indexed (or the ones chosen).
+ * @param {string[]} [docIds]
+ */
+async function loadExamples(docIds) {
+  const run = ++examplesRun;
   try {
-    const { examples } = await getJson('/api/examples');
-    if (!Array.isArray(examples)) return;
+    const { examples } = await getJson(`/api/examples${docIds ? `?docIds=${docIds.map(encodeURIComponent).join(',')}` : ''}`);
+    // A later scope's examples may have been asked for meanwhile.
+    if (!Array.isArray(examples) || run !== examplesRun) return;
     ui.examples.replaceChildren();
     for (const text of examples) {
       const button = document.createElement('button');

@@ -14,8 +14,11 @@
  *   onError: (id: string, message: string) => void,
  *   onLost: () => void,
  * }} Handlers
- * @typedef {{ ask: (id: string, question: string, history: ChatTurn[]) => void,
- *   cancel: (id: string) => void }} Connection
+ * @typedef {{ name: string, stage: string, done?: number, total?: number }} UploadProgress
+ * @typedef {{ ask: (id: string, question: string, history: ChatTurn[], docIds?: string[]) => void,
+ *   cancel: (id: string) => void, socketId: () => string | undefined,
+ *   onUploadProgress: (listener: (progress: UploadProgress) => void) => void }} Connection
+ *   `docIds`: the papers the answer may use (all when absent)
  */
 
 /**
@@ -28,7 +31,7 @@ export function connect(handlers) {
   const io = /** @type {any} */ (globalThis).io;
   if (typeof io !== 'function') {
     handlers.onStatus('unavailable', 'the Socket.IO client did not load; reload the page');
-    return { ask: (id) => handlers.onError(id, 'not connected to the server'), cancel: () => {} };
+    return { ask: (id) => handlers.onError(id, 'not connected to the server'), cancel: () => {}, socketId: () => undefined, onUploadProgress: () => {} };
   }
   const socket = io({ reconnectionDelayMax: 5_000 });
   handlers.onStatus('connecting');
@@ -66,8 +69,15 @@ export function connect(handlers) {
   });
 
   return {
-    ask: (id, question, history) => socket.emit('ask', { id, question, history }),
+    ask: (id, question, history, docIds) => socket.emit('ask', { id, question, history, ...(docIds ? { docIds } : {}) }),
     cancel: (id) => socket.emit('cancel', { id }),
+    // An upload names this socket so the server can send it the ingest's progress.
+    socketId: () => (socket.connected ? String(socket.id) : undefined),
+    onUploadProgress: (listener) =>
+      socket.on('upload:progress', (/** @type {unknown} */ payload) => {
+        const progress = /** @type {Partial<UploadProgress>} */ (payload ?? {});
+        if (typeof progress.name === 'string' && typeof progress.stage === 'string') listener(/** @type {UploadProgress} */ (progress));
+      }),
   };
 }
 

@@ -12,7 +12,8 @@
  * @typedef {import('./connection.js').ChatTurn} ChatTurn
  * @typedef {'answering' | 'done' | 'abstained' | 'stopped' | 'error'} ExchangeState
  * @typedef {{ question: string, history: ChatTurn[], text: string, state: ExchangeState,
- *   answer?: Answer, error?: string }} StoredExchange
+ *   answer?: Answer, error?: string, docIds?: string[] }} StoredExchange
+ *   `docIds`: the papers the question was asked of (all when absent)
  * @typedef {{ id: string, title: string, renamed: boolean, createdAt: number, updatedAt: number,
  *   exchanges: StoredExchange[] }} Conversation
  * @typedef {{ persistent: boolean, list: () => Promise<Conversation[]>,

@@ -46,33 +46,57 @@ export function createPanel({ panel, title, body, close, layout, cover }) {
   }
 
   /**
-   * Shows a citation's passage at once from the answer, then the server's fuller view
-   * (section path, table cells) when it arrives.
+   * Shows a citation's passage at once from the answer, with the cited sentences marked and
+   * scrolled into view, then the server's fuller view (section path, references) when it arrives.
    * @param {Citation} citation
    * @param {CitedReference[]} references the answer's references
    * @param {HTMLElement} opener
+   * @param {string[]} [quotes] the answer's sentences citing it (to mark in the passage)
    */
-  function open(citation, references, opener) {
+  function open(citation, references, opener, quotes = []) {
+    const key = `${citation.passageId}\u0000${quotes.join('\u0000')}`;
+    showPanel(`Source ${citation.n}`, passageView(passageFromCitation(citation, references), quotes), opener, key);
+    revealCited();
+    fetchPassage(citation.passageId).then(
+      (passage) => {
+        // Not if the reader moved on, or is reading inside the panel body (focus would be lost).
+        if (showing !== key || body.contains(document.activeElement)) return;
+        const scrolled = body.scrollTop;
+        body.replaceChildren(passageView(passage, quotes));
+        body.scrollTop = scrolled;
+      },
+      (/** @type {Error} */ error) => {
+        if (showing !== key) return;
+        body.append(h('p', { className: 'muted', text: `Could not load the full passage (${error.message}).` }));
+      },
+    );
+  }
+
+  /**
+   * Opens the panel on some content (a passage, the library) and moves focus to its close button.
+   * @param {string} heading
+   * @param {Node} content
+   * @param {HTMLElement} opener focus goes back to it when the panel closes
+   * @param {string} key what is shown, so late content for something else is not put in
+   */
+  function showPanel(heading, content, opener, key) {
     trigger = opener;
-    showing = citation.passageId;
-    title.textContent = `Source ${citation.n}`;
-    body.replaceChildren(passageView(passageFromCitation(citation, references)));
+    showing = key;
+    title.textContent = heading;
+    body.replaceChildren(content);
     body.scrollTop = 0;
     panel.hidden = false;
     layout.classList.add('panel-open');
     updateInert();
     close.focus();
-    fetchPassage(citation.passageId).then(
-      (passage) => {
-        // Not if the reader moved on, or is reading inside the panel body (focus would be lost).
-        if (showing !== citation.passageId || body.contains(document.activeElement)) return;
-        body.replaceChildren(passageView(passage));
-      },
-      (/** @type {Error} */ error) => {
-        if (showing !== citation.passageId) return;
-        body.append(h('p', { className: 'muted', text: `Could not load the full passage (${error.message}).` }));
-      },
-    );
+  }
+
+  /** Scrolls the first marked sentence to the middle of the panel. */
+  function revealCited() {
+    const mark = body.querySelector('.cited-sentence');
+    if (!mark) return;
+    const top = mark.getBoundingClientRect().top - body.getBoundingClientRect().top + body.scrollTop;
+    body.scrollTop = Math.max(0, top - body.clientHeight / 3);
   }
 
   /** @param {{ restoreFocus?: boolean }} [options] */
@@ -96,5 +120,17 @@ export function createPanel({ panel, title, body, close, layout, cover }) {
     }
   });
 
-  return { open, hide, isOpen: () => !panel.hidden };
+  return {
+    open,
+    /**
+     * Opens the panel on other content (the library).
+     * @param {string} heading
+     * @param {Node} content
+     * @param {HTMLElement} opener
+     * @param {string} key
+     */
+    show: (heading, content, opener, key) => showPanel(heading, content, opener, key),
+    hide,
+    isOpen: () => !panel.hidden,
+  };
 }

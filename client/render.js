@@ -6,19 +6,22 @@
  */
 import { segmentAnswer } from './answer-text.js';
 import { renderMarkdown } from './markdown.js';
+import { citedCells, citedSpan } from './quote.js';
+import { rowOf, shorten } from './source-label.js';
 
 /**
+ * @typedef {{ label: string, caption: string, header: string[], cells: string[], row?: number,
+ *   nameColumn?: number }} CitedTable
  * @typedef {{ n: number, passageId: string, docId: string, docTitle: string, section: string,
- *   page?: number, kind: string, text: string, refs: number[] }} Citation
+ *   page?: number, kind: string, text: string, refs: number[], table?: CitedTable }} Citation
  * @typedef {{ docId: string, n: number, authors: string[], title: string, journal: string,
  *   year?: number, doi?: string }} CitedReference
  * @typedef {{ answer: string, abstained: boolean, mode: 'extractive' | 'llm',
  *   citations: Citation[], references: CitedReference[], notice?: string,
  *   timings?: { retrieveMs: number, answerMs: number } }} Answer
- * @typedef {{ label: string, caption: string, header: string[], cells: string[] }} TableCells
  * @typedef {{ passageId: string, docId: string, docTitle: string, section: string,
  *   sectionPath?: string[], page?: number, kind: string, text: string, refs: number[],
- *   table?: TableCells, references: CitedReference[] }} Passage
+ *   table?: CitedTable, references: CitedReference[] }} Passage
  * @typedef {Node | string | null | undefined | false} Child
  */
 
@@ -68,19 +71,24 @@ export function locationText(where) {
 }
 
 /**
+ * @typedef {{ citations: Map<number, Citation> | null, labels?: Map<number, string>,
+ *   onCite: (citation: Citation, trigger: HTMLElement) => void, markdown?: boolean }} AnswerTextOptions
+ *   `citations` is null while streaming; `labels` name the sources (source-label.js)
+ */
+
+/**
  * Fills an answer's text element: markers become citation buttons when the citations are
  * known (the final answer), numbered placeholders while streaming, and plain text when a
  * marker names no citation. A model's answer is Markdown (rendered safely, see markdown.js);
  * an offline answer quotes the papers, whose `*` and `_` are not Markdown, so it stays text.
  * @param {HTMLElement} container
  * @param {string} text
- * @param {Map<number, Citation> | null} citationsByN null while streaming
- * @param {(citation: Citation, trigger: HTMLElement) => void} onCite
- * @param {boolean} [markdown]
+ * @param {AnswerTextOptions} options
  */
-export function fillAnswerText(container, text, citationsByN, onCite, markdown = false) {
+export function fillAnswerText(container, text, options) {
+  const markdown = options.markdown ?? false;
   /** @param {number} n @param {string} raw */
-  const marker = (n, raw) => markerNode(n, raw, citationsByN, onCite);
+  const marker = (n, raw) => markerNode(n, raw, options);
   container.classList.toggle('markdown', markdown);
   container.replaceChildren(markdown ? renderMarkdown(text, marker) : plainAnswer(text, marker));
 }
@@ -106,44 +114,63 @@ function plainAnswer(text, marker) {
 /**
  * @param {number} n
  * @param {string} raw
- * @param {Map<number, Citation> | null} citationsByN
- * @param {(citation: Citation, trigger: HTMLElement) => void} onCite
+ * @param {AnswerTextOptions} options
  * @returns {Node}
  */
-function markerNode(n, raw, citationsByN, onCite) {
-  if (!citationsByN) return h('span', { className: 'cite cite-pending', text: String(n), attrs: { 'aria-hidden': 'true' } });
-  const citation = citationsByN.get(n);
-  return citation ? citeButton(citation, onCite) : document.createTextNode(raw);
+function markerNode(n, raw, options) {
+  if (!options.citations) return h('span', { className: 'cite cite-pending', text: String(n), attrs: { 'aria-hidden': 'true' } });
+  const citation = options.citations.get(n);
+  return citation ? citeButton(citation, options.labels?.get(n) ?? '', options.onCite) : document.createTextNode(raw);
+}
+
+/** What each citation button in the page stands for, for its preview (preview.js). */
+const cited = new WeakMap();
+
+/**
+ * The citation and source label behind a citation button, if it is one.
+ * @param {Element} button
+ * @returns {{ citation: Citation, label: string } | undefined}
+ */
+export function citeInfo(button) {
+  return cited.get(button);
 }
 
 /**
+ * A marker as a button: it opens the source panel, and hovering or focusing it previews the
+ * cited sentence (preview.js; the browser's own tooltip would only repeat the label).
  * @param {Citation} citation
+ * @param {string} label
  * @param {(citation: Citation, trigger: HTMLElement) => void} onCite
  */
-function citeButton(citation, onCite) {
-  const label = `Source ${citation.n}: ${citation.docTitle}, ${locationText(citation)}`;
+function citeButton(citation, label, onCite) {
+  const name = `Source ${citation.n}: ${[label, citation.docTitle].filter(Boolean).join(', ')}${label ? '' : `, ${locationText(citation)}`}`;
   const button = h('button', {
     className: 'cite',
     text: String(citation.n),
-    attrs: { type: 'button', 'aria-label': label, title: label, 'data-n': String(citation.n), 'aria-haspopup': 'dialog' },
+    attrs: { type: 'button', 'aria-label': name, 'data-n': String(citation.n), 'aria-haspopup': 'dialog' },
   });
+  cited.set(button, { citation, label });
   button.addEventListener('click', () => onCite(citation, button));
   return button;
 }
 
 /**
- * The sources and references listed under an answer.
+ * The sources and references listed under an answer: each source by its label (what it is),
+ * its paper and, for a paragraph or caption, the sentence the answer cites from it.
  * @param {Answer} answer
- * @param {(citation: Citation, trigger: HTMLElement) => void} onCite
+ * @param {{ labels: Map<number, string>, onCite: (citation: Citation, trigger: HTMLElement) => void,
+ *   quotes: (n: number) => string[] }} options `quotes`: the answer's sentences citing source n
  * @returns {HTMLElement | null}
  */
-export function sourcesSection(answer, onCite) {
+export function sourcesSection(answer, { labels, onCite, quotes }) {
   if (answer.citations.length === 0) return null;
   const sources = answer.citations.map((citation) => {
+    const snippet = sourceSnippet(citation, answer.references, quotes(citation.n));
     const button = h('button', { className: 'source-link', attrs: { type: 'button', 'data-n': String(citation.n), 'aria-haspopup': 'dialog' } }, [
       h('span', { className: 'source-n', text: String(citation.n) }),
       h('span', { className: 'source-body' }, [
-        h('span', { className: 'source-section', text: citation.section || kindLabel(citation.kind) }),
+        h('span', { className: 'source-section source-label', text: labels.get(citation.n) || citation.section || kindLabel(citation.kind) }),
+        snippet && h('span', { className: 'source-quote', text: snippet }),
         h('span', { className: 'source-doc', text: [citation.docTitle, citation.page !== undefined ? `page ${citation.page}` : ''].filter(Boolean).join(' · ') }),
       ]),
     ]);
@@ -205,10 +232,29 @@ export function doiLink(doi) {
 }
 
 /**
- * The body of the source panel: the passage, where it is, and the references it cites.
- * @param {Passage} passage
+ * A line under a source's label: the sentence cited from a paragraph or caption, a reference
+ * entry's title; none for a table row (its label names it).
+ * @param {Citation} citation
+ * @param {CitedReference[]} references
+ * @param {string[]} quotes
  */
-export function passageView(passage) {
+function sourceSnippet(citation, references, quotes) {
+  if (citation.kind === 'table-row') return '';
+  if (citation.kind === 'reference') {
+    const entry = references.find((reference) => reference.docId === citation.docId && reference.n === citation.refs[0]);
+    return entry ? shorten(entry.title, 120) : '';
+  }
+  const span = quotes.map((quote) => citedSpan(citation.text, quote)).find(Boolean);
+  return span ? shorten(citation.text.slice(span.start, span.end), 160) : '';
+}
+
+/**
+ * The body of the source panel: the passage, where it is, and the references it cites. The
+ * sentences the answer cites (`quotes`, the answer's sentences) are marked in the passage.
+ * @param {Passage} passage
+ * @param {string[]} [quotes]
+ */
+export function passageView(passage, quotes = []) {
   const path = passage.sectionPath && passage.sectionPath.length > 0 ? passage.sectionPath : [passage.section].filter(Boolean);
   return h('div', { className: 'passage' }, [
     h('p', { className: 'passage-doc', text: passage.docTitle }),
@@ -217,7 +263,7 @@ export function passageView(passage) {
       h('span', { className: 'badge', text: kindLabel(passage.kind) }),
       passage.page !== undefined && h('span', { className: 'badge', text: `Page ${passage.page}` }),
     ]),
-    passage.table ? tableView(passage.table) : h('blockquote', { className: 'passage-text', text: passage.text }),
+    passageBody(passage, quotes),
     h('h3', { className: 'panel-subtitle', text: 'References cited in this passage' }),
     passage.references.length > 0
       ? referenceList(passage.references)
@@ -228,13 +274,62 @@ export function passageView(passage) {
   ]);
 }
 
-/** @param {TableCells} table */
-function tableView(table) {
-  const rows = table.header.map((heading, i) => [h('dt', { text: heading }), h('dd', { text: table.cells[i] ?? '' })]).flat();
-  return h('figure', { className: 'passage-table' }, [
-    h('figcaption', {}, [h('strong', { text: `${table.label}. ` }), table.caption]),
-    h('dl', {}, rows),
-  ]);
+/**
+ * A table row as a two-column table (header → cell), a reference entry as one cited block,
+ * other passages as text with the cited sentences marked.
+ * @param {Passage} passage
+ * @param {string[]} quotes
+ */
+function passageBody(passage, quotes) {
+  const row = passage.kind === 'table-row' ? rowOf(passage) : undefined;
+  if (row) {
+    const marked = new Set(quotes.flatMap((quote) => citedCells(row.cells, quote)));
+    return tableView(row.label, passage.table?.caption ?? '', row.header, row.cells, marked);
+  }
+  if (passage.kind === 'reference') {
+    return h('blockquote', { className: 'passage-text' }, [quotes.length > 0 ? h('mark', { className: 'cited-sentence', text: passage.text }) : passage.text]);
+  }
+  const spans = quotes.map((quote) => citedSpan(passage.text, quote)).filter((span) => span !== null);
+  return h('blockquote', { className: 'passage-text' }, markedText(passage.text, spans));
+}
+
+/**
+ * Text with the given ranges in <mark>, overlapping ranges merged.
+ * @param {string} text
+ * @param {{ start: number, end: number }[]} spans
+ * @returns {Child[]}
+ */
+function markedText(text, spans) {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  /** @type {Child[]} */
+  const out = [];
+  let at = 0;
+  for (const span of sorted) {
+    if (span.end <= at) continue;
+    const start = Math.max(span.start, at);
+    if (start > at) out.push(text.slice(at, start));
+    out.push(h('mark', { className: 'cited-sentence', text: text.slice(start, span.end) }));
+    at = span.end;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
+/**
+ * @param {string} label
+ * @param {string} caption
+ * @param {string[]} header
+ * @param {string[]} cells
+ * @param {Set<number>} marked cells the answer names
+ */
+export function tableView(label, caption, header, cells, marked = new Set()) {
+  const rows = cells.map((cell, i) =>
+    cell.trim()
+      ? h('tr', { className: marked.has(i) ? 'cited-cell' : '' }, [h('th', { text: header[i] ?? `Column ${i + 1}`, attrs: { scope: 'row' } }), h('td', {}, [marked.has(i) ? h('mark', { className: 'cited-sentence', text: cell }) : cell])])
+      : null,
+  );
+  const table = h('table', {}, [h('caption', {}, [h('strong', { text: caption ? `${label}. ` : label }), caption]), h('tbody', {}, rows)]);
+  return h('figure', { className: 'passage-table' }, [table]);
 }
 
 /**
@@ -253,6 +348,7 @@ export function passageFromCitation(citation, references) {
     kind: citation.kind,
     text: citation.text,
     refs: citation.refs,
+    ...(citation.table ? { table: citation.table } : {}),
     references: references.filter((reference) => reference.docId === citation.docId && citation.refs.includes(reference.n)),
   };
 }

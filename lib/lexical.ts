@@ -102,12 +102,13 @@ export class LexicalIndex {
 
   /**
    * BM25 over processed terms. `weights` scales individual terms (expansions count less than
-   * the user's own words).
+   * the user's own words); `keep`, when given, drops passages before the `limit` best are taken.
    */
-  query(terms: string[], limit: number, weights?: Map<string, number>): LexicalHit[] {
+  query(terms: string[], limit: number, weights?: Map<string, number>, keep?: (id: string) => boolean): LexicalHit[] {
     if (terms.length === 0) return [];
     const results = this.search.search(terms.join(' '), {
       ...(weights ? { boostTerm: (term: string) => weights.get(term) ?? 1 } : {}),
+      ...(keep ? { filter: (result: { id: unknown }) => keep(String(result.id)) } : {}),
     });
     return results.slice(0, limit).map((result) => ({ id: String(result.id), score: result.score }));
   }

@@ -121,6 +121,14 @@ export interface ChatTurn {
   content: string;
 }
 
+/** A cited table row's cells, with what tells it apart from the table's other rows. */
+export interface CitedTable extends TableCells {
+  /** 1-based position of the row in its table. */
+  row: number;
+  /** The column whose cells name the rows (0-based; see server/rag/tables.ts `namingColumn`). */
+  nameColumn: number;
+}
+
 /** A passage cited by an answer: `[n]` in the answer text. */
 export interface Citation {
   n: number;
@@ -132,6 +140,8 @@ export interface Citation {
   kind: ChunkKind;
   text: string;
   refs: number[];
+  /** For a table row: its table's label, caption, header and the row's cells. */
+  table?: CitedTable;
 }
 
 /** A paper's own reference, cited by one of the answer's passages. */

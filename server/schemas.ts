@@ -23,13 +23,46 @@ const Question = z
   .refine((value) => value.trim().length > 0, 'question is empty')
   .refine((value) => value.length <= MAX_QUESTION_CHARS, `question is over ${MAX_QUESTION_CHARS.toLocaleString('en')} characters`);
 
+/** At most this many papers in one question's scope. */
+const MAX_DOC_IDS = 100;
+const MAX_DOC_ID_CHARS = 200;
+
+/** A question's scope: the papers it may be answered from (absent: all of them). */
+const DocIds = z
+  .array(z.string({ message: 'each docId must be a string' }).min(1, 'a docId is empty').max(MAX_DOC_ID_CHARS, `a docId is over ${MAX_DOC_ID_CHARS} characters`), {
+    message: 'docIds must be an array of paper ids',
+  })
+  .min(1, 'docIds is empty; leave it out to ask every paper')
+  .max(MAX_DOC_IDS, `docIds has more than ${MAX_DOC_IDS} ids`);
+
 export const AskRequest = z.object(
   {
     question: Question,
     history: z.array(Turn, { message: 'history must be an array of { role, content }' }).max(MAX_TURNS, `history has more than ${MAX_TURNS} turns`).optional(),
+    docIds: DocIds.optional(),
   },
-  { message: 'the body must be a JSON object { question, history? }' },
+  { message: 'the body must be a JSON object { question, history?, docIds? }' },
 );
+
+/** `?docIds=a,b` of GET /api/examples: the same scope as a question's, comma-separated. */
+export const ExamplesQuery = z.object({
+  docIds: z
+    .string({ message: 'docIds must be a comma-separated list of paper ids' })
+    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+    .pipe(DocIds)
+    .optional(),
+});
+
+/**
+ * The schema with its scope checked against the papers indexed now: an unknown docId fails
+ * as "docIds: no paper with id …". `hasPaper` is asked at parse time (the index may change).
+ */
+export function withKnownPapers<T extends z.ZodType<{ docIds?: string[] | undefined }>>(schema: T, hasPaper: (docId: string) => boolean) {
+  return schema.superRefine((value, context) => {
+    const unknown = value.docIds?.find((docId) => !hasPaper(docId));
+    if (unknown !== undefined) context.addIssue({ code: 'custom', path: ['docIds'], message: `no paper with id ${JSON.stringify(unknown.slice(0, 64))}` });
+  });
+}
 
 export const SocketAsk = AskRequest.extend({
   id: z.union([z.string().min(1).max(100), z.number().finite()], { message: 'id must be a string or a number' }),

@@ -1,13 +1,15 @@
 /**
  * The Socket.IO protocol. Transport only.
  *
- *   client → server  ask     { id, question, history? }
+ *   client → server  ask     { id, question, history?, docIds? }   docIds: answer only from these papers
  *   client → server  cancel  { id }
  *   server → client  answer:delta  { id, text }        text grows; deltas concatenate to the answer
  *   server → client  answer:reset  { id }              (rare) an LLM failed mid-stream: discard the text so far
  *   server → client  answer:done   { id, ...answer }   the answer object
  *   server → client  answer:error  { id, message, code }  code: invalid | busy | rate-limited | cancelled | failed
  *                                  (busy from the server-wide queue also has retryAfter, in seconds)
+ *   server → client  upload:progress { name, stage, done?, total? }  to the socket an upload names
+ *                                  in X-Socket-Id (server/upload.ts)
  *
  * Several questions may be in flight on one socket; each is told apart by its id.
  */
@@ -16,7 +18,7 @@ import { BusyError, type Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
 import type { Logger } from './log.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { describeIssue, SocketAsk, SocketCancel } from './schemas.ts';
+import { describeIssue, SocketAsk, SocketCancel, withKnownPapers } from './schemas.ts';
 
 export interface SocketOptions {
   /** Questions per minute per client address; 0 turns limiting off. */
@@ -31,13 +33,14 @@ type Id = string | number;
 
 export function attachSocket(io: Server, engine: Engine, log: Logger, options: SocketOptions): void {
   const limiter = new RateLimiter(options.ratePerMinute);
+  const askRequest = withKnownPapers(SocketAsk, (docId) => engine.library.paper(docId) !== undefined);
   io.on('connection', (socket: Socket) => {
     const inFlight = new Map<Id, AbortController>();
     const address = socket.handshake.address;
 
     socket.on('ask', async (payload: unknown, acknowledge?: unknown) => {
       const ack = typeof acknowledge === 'function' ? (acknowledge as (reply: unknown) => void) : undefined;
-      const parsed = SocketAsk.safeParse(payload);
+      const parsed = askRequest.safeParse(payload);
       const id = idOf(payload);
       if (!parsed.success) {
         const message = describeIssue(parsed.error);
@@ -70,7 +73,8 @@ export function attachSocket(io: Server, engine: Engine, log: Logger, options: S
         return;
       }
       try {
-        for await (const event of engine.answerer.answer(request.question, { history: request.history ?? [], signal: controller.signal })) {
+        const scope = request.docIds ? { docIds: request.docIds } : {};
+        for await (const event of engine.answerer.answer(request.question, { history: request.history ?? [], signal: controller.signal, ...scope })) {
           if (controller.signal.aborted) break;
           if (event.type === 'answer-delta') socket.emit('answer:delta', { id: request.id, text: event.text });
           else if (event.type === 'answer-reset') socket.emit('answer:reset', { id: request.id });

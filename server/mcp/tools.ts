@@ -4,7 +4,7 @@
  *
  *   list_papers      {}                          → { papers: [{ docId, title, authors, year?, … }] }
  *   search_passages  { query, limit?, docIds? }  → { passages: [{ id, docId, docTitle, section, page?, kind, text, refs, score }] }
- *   ask_papers       { question, history? }      → the answer object of POST /api/ask
+ *   ask_papers       { question, history?, docIds? } → the answer object of POST /api/ask
  *   get_passage      { id }                      → as GET /api/passages/:id
  *   get_reference    { docId, n }                → as GET /api/docs/:docId/references/:n
  *
@@ -14,7 +14,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import type { Paper } from '../../lib/types.ts';
 import { RateLimiter } from '../rate-limit.ts';
 import { AskRequest, describeIssue, MAX_QUESTION_CHARS } from '../schemas.ts';
 import { ask, type Answerer } from '../rag/answer.ts';
@@ -37,8 +36,6 @@ export interface McpOptions {
 }
 
 const DEFAULT_SEARCH_LIMIT = 6;
-/** Candidates ranked when the search is restricted to some papers, before keeping theirs. */
-const RESTRICTED_DEPTH = 300;
 const READ_ONLY: ToolAnnotations = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
 
 const INSTRUCTIONS = `Questions about the indexed scientific papers, answered with exact citations. ask_papers gives a short answer whose [n] markers match citations[].n (paper, section, page, passage text) and the papers' own references behind them (with DOIs); abstained: true means the papers do not say. search_passages finds passages to read; get_passage and get_reference open a passage or a reference-list entry by id.`;
@@ -50,7 +47,7 @@ export function createMcpServer(source: PaperSource, options: McpOptions): McpSe
   const register = registrar(server, limiter, options.onError);
 
   register('list_papers', { title: 'List papers', description: 'The indexed papers: docId, title, authors, year (when printed), pages, and counts of passages, references and glossary entries.', annotations: READ_ONLY }, undefined, () =>
-    ok({ papers: source.library.index.papers.map(paperView) }),
+    ok({ papers: source.library.index.papers.map(paperSummary) }),
   );
   register(
     'search_passages',
@@ -71,8 +68,19 @@ export function createMcpServer(source: PaperSource, options: McpOptions): McpSe
       annotations: { readOnlyHint: true, openWorldHint: false },
       limited: true,
     },
-    { schema: AskRequest, descriptions: { question: `the question (at most ${MAX_QUESTION_CHARS.toLocaleString('en')} characters)`, history: 'earlier turns of the conversation, oldest first: [{ role: "user" | "assistant", content }]' } },
-    async (input, signal) => ok(await ask(source.answerer, input.question, { history: input.history ?? [], signal })),
+    {
+      schema: AskRequest,
+      descriptions: {
+        question: `the question (at most ${MAX_QUESTION_CHARS.toLocaleString('en')} characters)`,
+        history: 'earlier turns of the conversation, oldest first: [{ role: "user" | "assistant", content }]',
+        docIds: 'answer only from these papers (docIds from list_papers)',
+      },
+    },
+    async (input, signal) => {
+      const unknown = input.docIds?.find((docId) => !source.library.paper(docId));
+      if (unknown !== undefined) return failure(`no paper with id ${JSON.stringify(unknown.slice(0, 64))}`);
+      return ok(await ask(source.answerer, input.question, { history: input.history ?? [], signal, ...(input.docIds ? { docIds: input.docIds } : {}) }));
+    },
   );
   register(
     'get_passage',
@@ -134,27 +142,13 @@ function registrar(server: McpServer, limiter: RateLimiter, onError: McpOptions[
   };
 }
 
-/** A paper as `list_papers` shows it: the `GET /api/docs` entry with its authors and year. */
-function paperView(paper: Paper) {
-  const { docId, title, ...counts } = paperSummary(paper);
-  const year = printedYear(paper);
-  return { docId, title, authors: paper.front?.authors ?? [], ...(year !== undefined ? { year } : {}), ...counts };
-}
-
-/** The year in the lines printed on every page (the journal's running head), when they name just one. */
-function printedYear(paper: Paper): number | undefined {
-  const years = new Set((paper.front?.printed ?? []).flatMap((line) => [...line.matchAll(/\b(?:19|20)\d{2}\b/g)].map((match) => Number(match[0]))));
-  return years.size === 1 ? [...years][0] : undefined;
-}
 
 async function searchPassages(library: Library, request: z.infer<typeof SearchRequest>): Promise<CallToolResult> {
   const unknown = request.docIds?.find((docId) => !library.paper(docId));
   if (unknown !== undefined) return failure(`no paper with id ${JSON.stringify(unknown.slice(0, 64))}`);
   const limit = request.limit ?? DEFAULT_SEARCH_LIMIT;
-  const papers = request.docIds ? new Set(request.docIds) : undefined;
-  // Restricted: rank candidates across the corpus as usual (the paper lift compares papers), then keep the chosen papers'.
-  const options = papers ? { limit: library.index.chunks.length, depth: RESTRICTED_DEPTH } : { limit, depth: 60 };
-  const passages = (await library.retriever.retrieve(library.analyze(request.query), options)).filter(({ chunk }) => !papers || papers.has(chunk.docId)).slice(0, limit);
+  // The scope applies inside retrieval, before candidates are cut (as for POST /api/ask's docIds).
+  const passages = await library.retriever.retrieve(library.analyze(request.query), { limit, depth: 60, ...(request.docIds ? { docIds: new Set(request.docIds) } : {}) });
   return ok({
     passages: passages.map(({ chunk, score }) => ({
       id: chunk.id,

@@ -3,8 +3,9 @@
  * in the order the answer first uses them, and each citation carries the paper's own
  * references behind it, so the reader can open the passage and then the source it cites.
  */
-import type { Answer, AnswerMode, Chunk, Citation, CitedReference } from '../../lib/types.ts';
+import type { Answer, AnswerMode, Chunk, Citation, CitedReference, CitedTable } from '../../lib/types.ts';
 import type { Library } from './library.ts';
+import { namingColumn } from './tables.ts';
 
 /** One sentence of an answer and the passage (and paper references) behind it. */
 export interface CitedPart {
@@ -31,12 +32,13 @@ function numberCitations(parts: { chunk: Chunk; refs: number[] }[], library: Lib
     }
     const n = citations.length + 1;
     numberOf.set(part.chunk.id, n);
-    citations.push(citationFor(part.chunk, n, part.refs));
+    citations.push(citationFor(part.chunk, n, part.refs, library));
   }
   return { citations, references: referencesOf(citations, library), numberOf };
 }
 
-export function citationFor(chunk: Chunk, n: number, refs: number[]): Citation {
+export function citationFor(chunk: Chunk, n: number, refs: number[], library: Library): Citation {
+  const table = citedTable(chunk, library);
   return {
     n,
     passageId: chunk.id,
@@ -47,7 +49,15 @@ export function citationFor(chunk: Chunk, n: number, refs: number[]): Citation {
     kind: chunk.kind,
     text: chunk.text,
     refs: [...new Set(refs)].sort((a, b) => a - b),
+    ...(table ? { table } : {}),
   };
+}
+
+/** A table row's cells, its place in the table and the column naming the rows, so a reader can tell cited rows apart. */
+function citedTable(chunk: Chunk, library: Library): CitedTable | undefined {
+  if (chunk.kind !== 'table-row' || !chunk.table) return undefined;
+  const rows = library.tableRows(chunk.docId, chunk.table.label);
+  return { ...chunk.table, row: rows.indexOf(chunk) + 1 || 1, nameColumn: namingColumn(rows.length > 0 ? rows : [chunk]) };
 }
 
 /** The papers' own references behind the citations, each once, in citation order. */

@@ -26,6 +26,11 @@ export interface RetrieveOptions {
   /** Weights of the two rankings in the fusion (0 turns one off; used to measure each). */
   lexicalWeight?: number;
   denseWeight?: number;
+  /**
+   * Only passages of these papers (a question's scope). Applied inside both rankings, before
+   * `depth` is cut, so a small paper's passages are not crowded out by the others'.
+   */
+  docIds?: ReadonlySet<string>;
 }
 
 /**
@@ -130,8 +135,10 @@ export class Retriever {
     const { terms, weights } = queryTerms(question, this.settings, (concept) => this.namesAPaper(concept));
     const lexicalWeight = options.lexicalWeight ?? 1;
     const denseWeight = options.denseWeight ?? 1;
-    const lexical = lexicalWeight > 0 ? this.index.lexical.query(terms, options.depth, weights) : [];
-    const dense = denseWeight > 0 ? await this.dense(question, options.depth) : { ids: [], vector: [] };
+    const scope = options.docIds;
+    const inScope = scope ? (id: string) => scope.has(this.index.chunkById.get(id)?.docId ?? '') : undefined;
+    const lexical = lexicalWeight > 0 ? this.index.lexical.query(terms, options.depth, weights, inScope) : [];
+    const dense = denseWeight > 0 ? await this.dense(question, options.depth, scope) : { ids: [], vector: [] };
 
     const fused = new Map<string, number>();
     lexical.forEach((hit, rank) => fused.set(hit.id, (fused.get(hit.id) ?? 0) + lexicalWeight / (RRF_K + rank + 1)));
@@ -206,12 +213,15 @@ export class Retriever {
     }
   }
 
-  private async dense(question: AnalyzedQuestion, depth: number): Promise<{ ids: string[]; vector: number[] }> {
-    const count = this.index.chunks.length;
+  private async dense(question: AnalyzedQuestion, depth: number, scope?: ReadonlySet<string>): Promise<{ ids: string[]; vector: number[] }> {
+    const chunks = this.index.chunks;
+    const count = scope ? chunks.reduce((sum, chunk) => sum + (scope.has(chunk.docId) ? 1 : 0), 0) : chunks.length;
     if (count === 0) return { ids: [], vector: [] };
     const expansions = question.glossaryHits.map((entry) => `${entry.short} ${entry.long}`).join(' ');
     const vector = await this.embedder.embedQuery(`${question.searchText} ${expansions}`.trim());
-    const result = this.index.hnsw.searchKnn(vector, Math.min(depth, count));
+    // hnswlib labels are positions in the chunk list; the filter runs inside the graph search.
+    const filter = scope ? (position: number) => scope.has(chunks[position]?.docId ?? '') : undefined;
+    const result = this.index.hnsw.searchKnn(vector, Math.min(depth, count), filter);
     // hnswlib returns cosine distances, lower is closer, already sorted.
     return { ids: result.neighbors.map((position) => this.index.chunks[position]!.id), vector };
   }

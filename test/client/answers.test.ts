@@ -6,11 +6,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Answer } from '../../lib/types.ts';
 import { createLlm } from '../../server/rag/llm.ts';
-import { collectProblems, launchChromium, recordAnswers } from '../support/browser.ts';
+import { ChatBrowser, recordAnswers, type OpenOptions } from '../support/browser.ts';
 import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../support/fake-openai.ts';
 import { buildReviewIndex, REPO, startServer, type ReviewIndex, type RunningServer } from '../support/fixtures.ts';
 
@@ -30,16 +30,14 @@ const MARKDOWN = [
   '<img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script> were in the output [1].',
 ];
 
-let browser: Browser | undefined;
+const chat = new ChatBrowser();
 let index: ReviewIndex | undefined;
 let fake: FakeOpenAI;
 let offline: RunningServer;
 let online: RunningServer;
-const contexts: BrowserContext[] = [];
-let problems: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  await chat.launch();
   index = await buildReviewIndex({ PAPERCHAT_RATE_LIMIT: '0' });
   fake = await startFakeOpenAI();
   offline = await startServer(index.config);
@@ -48,15 +46,14 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
+  const problems = await chat.closeAll();
   fake.requests.length = 0;
   // No console errors, uncaught exceptions or CSP violations in any test.
   expect(problems).toEqual([]);
-  problems = [];
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chat.close();
   await offline?.close();
   await online?.close();
   await fake?.close();
@@ -64,18 +61,8 @@ afterAll(async () => {
 });
 
 /** A connected page on `server` whose clipboard can be written and read back. */
-async function openChat(server: RunningServer, viewport = { width: 1280, height: 860 }): Promise<Page> {
-  if (!browser) throw new Error('e2e: the browser did not start');
-  const phone = viewport.width < 500;
-  const context = await browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-  contexts.push(context);
-  const page = await context.newPage();
-  problems = collectProblems(page);
-  await page.goto(server.url);
-  await page.locator('#connection[data-state="connected"]').waitFor();
-  return page;
-}
+const openChat = (server: RunningServer, viewport?: OpenOptions['viewport']): Promise<Page> =>
+  chat.open(server.url, { viewport, permissions: ['clipboard-read', 'clipboard-write'] });
 
 async function askInPage(page: Page, question: string): Promise<void> {
   await page.locator('#question').fill(question);

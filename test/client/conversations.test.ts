@@ -6,11 +6,11 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Answer } from '../../lib/types.ts';
 import { createLlm } from '../../server/rag/llm.ts';
-import { collectProblems, launchChromium } from '../support/browser.ts';
+import { ChatBrowser, waitConnected } from '../support/browser.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { buildReviewIndex, REPO, startServer, type ReviewIndex, type RunningServer } from '../support/fixtures.ts';
 
@@ -20,16 +20,14 @@ const FIRST = 'What did DESTINY-Gastric01 show?';
 const SECOND = 'What does T-DXd stand for?';
 const OTHER = 'What is the capital of France?';
 
-let browser: Browser | undefined;
+const chat = new ChatBrowser();
 let index: ReviewIndex | undefined;
 let server: RunningServer;
 let fake: FakeOpenAI;
 let online: RunningServer;
-const contexts: BrowserContext[] = [];
-let problems: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  await chat.launch();
   index = await buildReviewIndex({ PAPERCHAT_RATE_LIMIT: '0' });
   server = await startServer(index.config);
   fake = await startFakeOpenAI();
@@ -38,36 +36,22 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
   // No console errors, uncaught exceptions or CSP violations.
-  expect(problems).toEqual([]);
-  problems = [];
+  expect(await chat.closeAll()).toEqual([]);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chat.close();
   await server?.close();
   await online?.close();
   await fake?.close();
   await index?.remove();
 });
 
-/** A fresh browser profile (its own IndexedDB), connected. Reloads keep the profile. */
-async function openChat(viewport = { width: 1280, height: 860 }, on = server): Promise<Page> {
-  if (!browser) throw new Error('e2e: the browser did not start');
-  const phone = viewport.width < 500;
-  const context = await browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
-  contexts.push(context);
-  const page = await context.newPage();
-  problems = collectProblems(page);
-  await page.goto(on.url);
-  await page.locator('#connection[data-state="connected"]').waitFor();
-  return page;
-}
-
+/** Reloads and waits for the socket; the profile (its IndexedDB) is kept, as `chat.open` gives each page its own. */
 async function reload(page: Page): Promise<void> {
   await page.reload();
-  await page.locator('#connection[data-state="connected"]').waitFor();
+  await waitConnected(page);
 }
 
 /** Asks and waits until `count` answers on the page are finished. */
@@ -90,7 +74,7 @@ const answerTexts = (page: Page) => page.locator('.message.assistant .answer-tex
 
 describe('conversations in the browser', () => {
   test('survive a reload, and are listed, switched, renamed, searched, exported and deleted', async () => {
-    const page = await openChat();
+    const page = await chat.open(server.url);
     await expect.poll(() => page.locator('#conversation-empty').textContent(), POLL).toBe('No conversations yet.');
     await ask(page, FIRST, 1);
     await ask(page, SECOND, 2);
@@ -160,7 +144,7 @@ describe('conversations in the browser', () => {
 
   test('an answer cut off by a reload or by leaving the conversation is kept as not finished, with Retry', async () => {
     fake.onChat = () => ({ kind: 'stream', tokens: ['DESTINY-Gastric01', ' showed', ' longer', ' survival', ' [1].'], delayMs: 300 });
-    const page = await openChat(undefined, online);
+    const page = await chat.open(online.url);
     await page.locator('#question').fill(FIRST);
     await page.locator('#question').press('Enter');
     await page.locator('.message.assistant .answer-text:not(:empty)').waitFor(POLL);
@@ -188,7 +172,7 @@ describe('conversations in the browser', () => {
   });
 
   test('on a phone, the list is a drawer from the top bar over an inert page', async () => {
-    const page = await openChat({ width: 390, height: 844 });
+    const page = await chat.open(server.url, { viewport: { width: 390, height: 844 } });
     await ask(page, FIRST, 1);
     await page.locator('#new-chat').tap();
     await ask(page, OTHER, 1);

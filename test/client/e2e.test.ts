@@ -7,12 +7,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { Answer, ChatTurn } from '../../lib/types.ts';
+import type { ChatTurn } from '../../lib/types.ts';
 import type { Llm, PromptPassage } from '../../server/rag/llm.ts';
-import { collectProblems, launchChromium, recordAnswers } from '../support/browser.ts';
-import { buildReviewIndex, REPO, startServer, type ReviewIndex, type RunningServer } from '../support/fixtures.ts';
+import { ChatBrowser, recordAnswers, waitConnected } from '../support/browser.ts';
+import { askOverHttp, buildReviewIndex, REPO, startServer, type ReviewIndex, type RunningServer } from '../support/fixtures.ts';
 
 const ARTIFACTS = join(REPO, 'test-artifacts');
 /** Polls may wait for a server round trip on a busy machine. */
@@ -80,16 +80,14 @@ class ScriptedLlm implements Llm {
   }
 }
 
-let browser: Browser | undefined;
+const chat = new ChatBrowser();
 let index: ReviewIndex | undefined;
 let offline: RunningServer;
 let online: RunningServer;
 const llm = new ScriptedLlm();
-const contexts: BrowserContext[] = [];
-let problems: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  await chat.launch();
   index = await buildReviewIndex({ PAPERCHAT_RATE_LIMIT: '0' });
   offline = await startServer(index.config);
   online = await startServer(index.config, { llm });
@@ -97,39 +95,18 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
+  const problems = await chat.closeAll();
   llm.reset();
   // No console errors, uncaught exceptions or CSP violations in any test.
   expect(problems).toEqual([]);
-  problems = [];
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chat.close();
   await offline?.close();
   await online?.close();
   await index?.remove();
 });
-
-/** A fresh page on `server`, waited until its socket is connected. */
-async function openChat(server: RunningServer, viewport = { width: 1280, height: 860 }): Promise<Page> {
-  if (!browser) throw new Error('e2e: the browser did not start');
-  const context = await browser.newContext({ viewport, ...(viewport.width < 500 ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}) });
-  contexts.push(context);
-  const page = await context.newPage();
-  const seen = collectProblems(page);
-  problems = seen;
-  await page.goto(server.url);
-  await page.locator('#connection[data-state="connected"]').waitFor();
-  return page;
-}
-
-/** The server's own answer, over HTTP, to compare the page against. */
-async function askOverHttp(server: RunningServer, question: string): Promise<Answer> {
-  const response = await fetch(`${server.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) });
-  expect(response.status).toBe(200);
-  return (await response.json()) as Answer;
-}
 
 /** Types a question into the box and presses Enter. */
 async function askInPage(page: Page, question: string): Promise<void> {
@@ -147,7 +124,7 @@ const answerText = async (page: Page) => (await lastAnswer(page).locator('.answe
 
 describe('chat page, offline answers', () => {
   test('connects and shows the offline mode, the library and example questions', async () => {
-    const page = await openChat(offline);
+    const page = await chat.open(offline.url);
     await expect.poll(() => page.locator('#mode').textContent(), POLL).toBe('Offline · extractive');
     expect(await page.locator('#mode').getAttribute('data-mode')).toBe('extractive');
     await expect.poll(() => page.locator('#library').textContent(), POLL).toMatch(/^1 paper indexed \(\d+ passages\)\. HER2-positive gastric cancer/);
@@ -166,7 +143,7 @@ describe('chat page, offline answers', () => {
     const expected = await askOverHttp(offline, question);
     expect(expected.abstained).toBe(false);
     expect(expected.citations.length).toBeGreaterThan(0);
-    const page = await openChat(offline);
+    const page = await chat.open(offline.url);
     const records = await recordAnswers(page);
 
     await askInPage(page, question);
@@ -241,7 +218,7 @@ describe('chat page, offline answers', () => {
     const question = 'What is the capital of France?';
     const expected = await askOverHttp(offline, question);
     expect(expected.abstained).toBe(true);
-    const page = await openChat(offline);
+    const page = await chat.open(offline.url);
     await askInPage(page, question);
     const answer = lastAnswer(page);
     await answer.and(page.locator('[data-state="abstained"]')).waitFor();
@@ -254,7 +231,7 @@ describe('chat page, offline answers', () => {
     const payload = '<img src="x-injected" onerror="window.__injected=1"><script>window.__injected=2</script>';
     // A model that answers with markup: the answer text reaches the page as the model wrote it.
     llm.tokens = ['The model wrote ', payload, ' and cited [1].'];
-    const page = await openChat(online);
+    const page = await chat.open(online.url);
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
 
@@ -271,7 +248,7 @@ describe('chat page, offline answers', () => {
   });
 
   test('holds back a half-written citation marker while streaming', async () => {
-    const page = await openChat(offline);
+    const page = await chat.open(offline.url);
     // The module the page renders with, as served; a string so the test runner leaves the import alone.
     const results = await page.evaluate(`import('/answer-text.js').then((m) => [
       m.streamablePrefix('Survival improved ['),
@@ -296,7 +273,7 @@ describe('chat page, offline answers', () => {
   });
 
   test('works by keyboard alone', async () => {
-    const page = await openChat(offline);
+    const page = await chat.open(offline.url);
     const focused = () => page.evaluate(() => {
       const element = document.activeElement;
       return element ? `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}.${element.className}` : '';
@@ -353,7 +330,7 @@ describe('chat page, offline answers', () => {
   test('is usable on a phone-width screen', async () => {
     const width = 390;
     const height = 844;
-    const page = await openChat(offline, { width, height });
+    const page = await chat.open(offline.url, { viewport: { width, height } });
     const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
     expect(await noSideways()).toBe(true);
 
@@ -416,7 +393,7 @@ describe('chat page, LLM answers (scripted model)', () => {
   const question = 'What did DESTINY-Gastric01 show?';
 
   test('names the model and streams the answer as it grows, without half markers', async () => {
-    const page = await openChat(online);
+    const page = await chat.open(online.url);
     await expect.poll(() => page.locator('#mode').textContent(), POLL).toBe('LLM · scripted-chat-1');
     expect(await page.locator('#mode').getAttribute('data-mode')).toBe('llm');
     const records = await recordAnswers(page);
@@ -442,7 +419,7 @@ describe('chat page, LLM answers (scripted model)', () => {
 
   test('keeps a marker split across deltas out of view until whole, and the final answer wins', async () => {
     const release = llm.pauseBefore(9);
-    const page = await openChat(online);
+    const page = await chat.open(online.url);
     const records = await recordAnswers(page);
     await askInPage(page, question);
     // The first sentence arrives, then the model pauses.
@@ -473,7 +450,7 @@ describe('chat page, LLM answers (scripted model)', () => {
 
   test('sends the conversation as history for follow-ups, and New chat clears it', async () => {
     llm.delayMs = 5;
-    const page = await openChat(online);
+    const page = await chat.open(online.url);
     await askInPage(page, question);
     await lastAnswer(page).and(page.locator('[data-state="done"]')).waitFor();
     const follow = 'What was the median overall survival?';
@@ -499,7 +476,7 @@ describe('chat page, LLM answers (scripted model)', () => {
 
   test('stops a streaming answer, then retries it in place', async () => {
     llm.delayMs = 250;
-    const page = await openChat(online);
+    const page = await chat.open(online.url);
     await askInPage(page, question);
     await lastAnswer(page).locator('.answer-text:not(:empty)').waitFor();
     await page.locator('#stop').click();
@@ -521,7 +498,7 @@ describe('chat page, LLM answers (scripted model)', () => {
 
   test('reports a lost connection with a retry button', async () => {
     llm.delayMs = 250;
-    const page = await openChat(online);
+    const page = await chat.open(online.url);
     await askInPage(page, question);
     await lastAnswer(page).locator('.answer-text:not(:empty)').waitFor();
     online.app.io.disconnectSockets(true);
@@ -530,7 +507,7 @@ describe('chat page, LLM answers (scripted model)', () => {
     await answer.and(page.locator('[data-state="error"]')).waitFor();
     expect(await answer.locator('.answer-badge').textContent()).toBe('Not answered');
     expect(await answer.locator('.failure').textContent()).toContain('the connection to the server was lost');
-    await page.locator('#connection[data-state="connected"]').waitFor();
+    await waitConnected(page);
 
     llm.delayMs = 5;
     await answer.locator('button.retry').click();
@@ -540,7 +517,7 @@ describe('chat page, LLM answers (scripted model)', () => {
 
   test('shows the notice when the model fails and the answer is made offline', async () => {
     llm.failure = new Error('model exploded');
-    const page = await openChat(online);
+    const page = await chat.open(online.url);
     await askInPage(page, question);
     const answer = lastAnswer(page);
     await answer.and(page.locator('[data-state="done"]')).waitFor();

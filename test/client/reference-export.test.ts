@@ -3,52 +3,41 @@
  * review's real index: an answer's references copied as BibTeX and offered as downloads, and
  * the paper's whole list offered from the start page, all under the page's strict CSP.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Answer } from '../../lib/types.ts';
-import { collectProblems, launchChromium } from '../support/browser.ts';
+import { ChatBrowser } from '../support/browser.ts';
 import { buildReviewIndex, startServer, type ReviewIndex, type RunningServer } from '../support/fixtures.ts';
 
 const POLL = { timeout: 10_000 };
 const QUESTION = 'Which journal published the KEYNOTE-811 trial?';
 
-let browser: Browser | undefined;
+const chat = new ChatBrowser();
 let index: ReviewIndex | undefined;
 let server: RunningServer;
-const contexts: BrowserContext[] = [];
-let problems: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  await chat.launch();
   index = await buildReviewIndex({ PAPERCHAT_RATE_LIMIT: '0' });
   server = await startServer(index.config);
 });
 
 afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
   // No console errors, uncaught exceptions or CSP violations.
-  expect(problems).toEqual([]);
-  problems = [];
+  expect(await chat.closeAll()).toEqual([]);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chat.close();
   await server?.close();
   await index?.remove();
 });
 
-/** A page on the server (http://127.0.0.1 is a secure context), connected, with the clipboard allowed. */
-async function openChat(): Promise<Page> {
-  if (!browser) throw new Error('e2e: the browser did not start');
-  const context = await browser.newContext();
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-  contexts.push(context);
-  const page = await context.newPage();
-  problems = collectProblems(page);
-  await page.goto(server.url);
-  await page.locator('#connection[data-state="connected"]').waitFor();
-  return page;
-}
+/**
+ * A page on the server (http://127.0.0.1 is a secure context), connected, with the clipboard
+ * allowed, in playwright's default 1280×720 window.
+ */
+const openChat = (): Promise<Page> => chat.open(server.url, { viewport: { width: 1280, height: 720 }, permissions: ['clipboard-read', 'clipboard-write'] });
 
 /** Asks in the page and waits for the answer to finish in `state` ("done", or "abstained" for a decline). */
 async function answerInPage(page: Page, question: string, state: 'done' | 'abstained' = 'done') {

@@ -66,7 +66,7 @@ describe('POST /api/ask', () => {
     ['a history that is not an array', '{"question":"What is ZW25?","history":"earlier"}', 'history must be an array of { role, content }'],
     ['a turn with a bad role', '{"question":"What is ZW25?","history":[{"role":"system","content":"x"}]}', 'history.0.role: role must be "user" or "assistant"'],
     ['a turn without content', '{"question":"What is ZW25?","history":[{"role":"user"}]}', 'history.0.content: content must be a string'],
-    ['a body that is not an object', '[1,2]', 'the body must be a JSON object { question, history? }'],
+    ['a body that is not an object', '[1,2]', 'the body must be a JSON object { question, history?, docIds? }'],
     ['bad JSON', '{"question": "unterminated', 'the body is not valid JSON'],
   ])('rejects %s with a 400 and a one-line reason', async (_label, body, reason) => {
     const response = await post('/api/ask', body);
@@ -85,7 +85,7 @@ describe('POST /api/ask', () => {
   it('treats a body that is not JSON as missing', async () => {
     const response = await post('/api/ask', 'question=hi', { 'content-type': 'text/plain' });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toBe('the body must be a JSON object { question, history? }');
+    expect(((await response.json()) as { error: string }).error).toBe('the body must be a JSON object { question, history?, docIds? }');
   });
 });
 
@@ -167,6 +167,41 @@ describe('GET endpoints', () => {
     expect(JSON.parse(evil.body)).toEqual({ error: 'unknown host "evil.example"; set PAPERCHAT_ALLOWED_HOSTS to serve it' });
     expect((await get(`localhost:${port}`)).status).toBe(200);
     expect((await get(`127.0.0.1:${port}`)).status).toBe(200);
+  });
+});
+
+describe('scope (docIds)', () => {
+  const REVIEW = 'her2-gastric-cancer-review';
+
+  it('answers from the chosen papers, and refuses an unknown, empty or malformed scope in one line', async () => {
+    const question = 'Which journal published the KEYNOTE-811 trial?';
+    const all = (await (await post('/api/ask', JSON.stringify({ question }))).json()) as Answer;
+    const scoped = (await (await post('/api/ask', JSON.stringify({ question, docIds: [REVIEW] }))).json()) as Answer;
+    expect(scoped.answer).toBe(all.answer);
+    const cases: [unknown, string][] = [
+      [['nope'], 'docIds: no paper with id "nope"'],
+      [[REVIEW, 'missing-paper'], 'docIds: no paper with id "missing-paper"'],
+      [[], 'docIds is empty; leave it out to ask every paper'],
+      ['her2', 'docIds must be an array of paper ids'],
+      [[''], 'docIds.0: a docId is empty'],
+    ];
+    for (const [docIds, error] of cases) {
+      const response = await post('/api/ask', JSON.stringify({ question, docIds }));
+      expect(response.status, error).toBe(400);
+      expect(await response.json()).toEqual({ error });
+    }
+  });
+
+  it('makes example questions from the chosen papers, and shows one paper with its headings', async () => {
+    const { examples } = (await (await fetch(`${server.url}/api/examples?docIds=${REVIEW}`)).json()) as { examples: string[] };
+    expect(examples).toEqual(((await (await fetch(`${server.url}/api/examples`)).json()) as { examples: string[] }).examples);
+    const unknown = await fetch(`${server.url}/api/examples?docIds=nope`);
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual({ error: 'docIds: no paper with id "nope"' });
+    const paper = (await (await fetch(`${server.url}/api/docs/${REVIEW}`)).json()) as { docId: string; sections: { text: string; level: number }[] };
+    expect(paper.docId).toBe(REVIEW);
+    expect(paper.sections).toContainEqual({ text: '3.2.2 T-DXd', level: 3 });
+    expect((await fetch(`${server.url}/api/docs/nope`)).status).toBe(404);
   });
 });
 

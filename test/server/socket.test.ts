@@ -128,12 +128,25 @@ describe('Socket.IO answers', () => {
       { id: 'x3', message: 'question is over 2,000 characters', code: 'invalid' },
       { id: 'x4', message: 'history.0.role: role must be "user" or "assistant"', code: 'invalid' },
       { id: null, message: 'id must be a string or a number', code: 'invalid' },
-      { id: null, message: 'the body must be a JSON object { question, history? }', code: 'invalid' },
+      { id: null, message: 'the body must be a JSON object { question, history?, docIds? }', code: 'invalid' },
       { id: null, message: 'id must be a string or a number', code: 'invalid' },
     ]);
     const ok = track(socket, 'after');
     socket.emit('ask', { id: 'after', question: 'What is ZW25?' });
     expect((await ok).done?.abstained).toBe(false);
+  });
+
+  it('answers from the papers named in docIds, and refuses an unknown one by name', async () => {
+    const socket = await connect();
+    const scoped = track(socket, 's1');
+    socket.emit('ask', { id: 's1', question: 'What is ZW25?', docIds: ['her2-gastric-cancer-review'] });
+    expect((await scoped).done?.citations.every((citation) => citation.docId === 'her2-gastric-cancer-review')).toBe(true);
+    const unknown = track(socket, 's2');
+    socket.emit('ask', { id: 's2', question: 'What is ZW25?', docIds: ['no-such-paper'] });
+    expect((await unknown).error).toEqual({ id: 's2', message: 'docIds: no paper with id "no-such-paper"', code: 'invalid' });
+    const empty = track(socket, 's3');
+    socket.emit('ask', { id: 's3', question: 'What is ZW25?', docIds: [] });
+    expect((await empty).error).toEqual({ id: 's3', message: 'docIds is empty; leave it out to ask every paper', code: 'invalid' });
   });
 
   it('acknowledges an ask when the client asks for it', async () => {

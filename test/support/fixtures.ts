@@ -7,7 +7,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
 import { loadConfig, type Config } from '../../lib/config.ts';
+import type { Answer } from '../../lib/types.ts';
 import { buildIndex, type BuildReport } from '../../ingest/build.ts';
 import { createApp, type App } from '../../server/app.ts';
 import { Engine } from '../../server/engine.ts';
@@ -58,4 +60,11 @@ export async function startServer(config: Config, options: { llm?: Llm } = {}): 
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, app, engine, close: () => app.close() };
+}
+
+/** The server's own answer to `question` over HTTP (asserted 200), to compare a page against. */
+export async function askOverHttp(server: RunningServer, question: string): Promise<Answer> {
+  const response = await fetch(`${server.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Answer;
 }
