@@ -10,15 +10,15 @@ import { parseArgs } from 'node:util';
 import { benchLibrary, benchTransports, payloadOf } from './answering.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
-import { benchLoad } from './load.ts';
+import { benchLoad, type LoadResult, type LoadRun, type LoadTarget } from './load.ts';
 import { describeMachine } from './machine.ts';
 import { benchPeer } from './peer.ts';
 import { fullPlan, quickPlan, SECTIONS, type BenchPlan, type Section } from './plan.ts';
 import { stderrProgress, type Progress } from './progress.ts';
 import { loadQuestions, type EvalQuestion } from './questions.ts';
-import { renderReport, type BenchResult } from './report.ts';
+import { renderReport, type BenchResult, type MemoryResult } from './report.ts';
 import { benchScaling } from './scaling.ts';
-import { startServer } from './server-process.ts';
+import { compileServer, startServer } from './server-process.ts';
 import { createWorkspace, offlineEnvironment, type Workspace } from './workspace.ts';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -28,23 +28,25 @@ and writes every figure to bench/results/<date>.json. Everything runs offline, a
 temporary copies of the corpus and index (data/index is never touched).
 
   ingestion     the review from scratch and an unchanged re-ingest; chunks per second
-  cold start    spawn the server over an existing index → first answered POST /api/ask
+  cold start    spawn the server over an existing index → first answered POST /api/ask,
+                through tsx and compiled (npm run build), one process and 2 workers
   answering     retrieval and whole answers in the library, POST /api/ask, Socket.IO
                 first delta and final answer (p50 / p95 / p99)
   throughput    1, 8 and 64 concurrent clients over HTTP and Socket.IO, from a separate
-                load-generator process; server memory idle and under load
+                load-generator process, against one process and against 2 workers
+                (PAPERCHAT_WORKERS=2); server memory idle and under load
   peer          the eval questions through a plain LangChain pipeline, next to ours
   scaling       synthetic 10×, 100×, 1,000× corpora: HNSW build, size, latency and
                 recall@10 against brute force
 
 Options:
   --quick            smoke run of about a minute (fewer repetitions, 1.5 s load levels,
-                     scaling at 10× only); what CI calls
+                     no cluster cold start, scaling at 10× only); what CI calls
   --only <sections>  comma-separated subset of: ${SECTIONS.join(', ')}
   --out <file>       write the JSON there instead of bench/results/<date>.json
   -h, --help         this text
 
-A full run takes about five minutes on two cores (the 1,000× corpus is most of it).
+A full run takes about five and a half minutes on two cores (the 1,000× corpus is most of it).
 `;
 
 interface CliOptions {
@@ -102,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', interrupt);
 
   const result: BenchResult = {
-    schema: 1,
+    schema: 2,
     mode: plan.mode,
     startedAt: startedAt.toISOString(),
     durationMs: 0,
@@ -131,32 +133,64 @@ async function main(argv: string[]): Promise<void> {
 async function runSections(result: BenchResult, workspace: Workspace, questions: EvalQuestion[], plan: BenchPlan, progress: Progress): Promise<void> {
   const wants = (section: Section) => plan.sections.includes(section);
   if (wants('ingest')) result.ingest = await benchIngest(workspace, plan.ingestRuns, progress);
-  if (wants('cold-start')) {
-    const first = questions.find((question) => question.answerable && !question.history) ?? questions[0]!;
-    result.coldStart = await benchColdStart(workspace, first.question, plan.coldStartRuns, progress);
-    result.memory = { listeningBytes: result.coldStart.rssListeningBytes, idleBytes: result.coldStart.rssIdleBytes };
-  }
-  if (wants('answering') || wants('throughput')) {
-    const library = wants('answering') ? await benchLibrary(workspace, questions, plan.answeringPasses, progress) : undefined;
-    progress.say('server', 'starting the server process for the loopback and load measurements');
-    const server = await startServer({ repo: workspace.repo, env: offlineEnvironment(workspace) });
-    try {
-      if (library) result.answering = { library, transports: await benchTransports(server.url, questions, plan.transportPasses, progress) };
-      if (wants('throughput')) {
-        result.throughput = await benchLoad(workspace, server, questions.map(payloadOf), plan.load, progress);
-        result.memory = {
-          ...result.memory,
-          beforeLoadBytes: result.throughput.rssBeforeBytes,
-          underLoadMaxBytes: Math.max(...result.throughput.levels.map((level) => level.rssBytes.max)),
-          afterLoadBytes: result.throughput.rssAfterBytes,
-        };
-      }
-    } finally {
-      await server.stop();
-    }
-  }
+  if (wants('cold-start')) await runColdStart(result, workspace, questions, plan, progress);
+  if (wants('answering') || wants('throughput')) await runServers(result, workspace, questions, plan, progress);
   if (wants('peer')) result.peer = await benchPeer(workspace, questions, plan.peerPasses, progress);
   if (wants('scaling')) result.scaling = await benchScaling(workspace, questions, plan.scaling, progress);
+}
+
+async function runColdStart(result: BenchResult, workspace: Workspace, questions: EvalQuestion[], plan: BenchPlan, progress: Progress): Promise<void> {
+  const first = questions.find((question) => question.answerable && !question.history) ?? questions[0]!;
+  let compiled: { dir: string; buildMs: number } | undefined;
+  if (plan.coldStartLaunches.some((launch) => launch.runtime === 'compiled')) {
+    progress.say('cold start', 'compiling the server (npm run build) into the workspace');
+    const dir = workspace.scratch('dist');
+    compiled = { dir, buildMs: await compileServer(workspace.repo, dir) };
+  }
+  result.coldStart = await benchColdStart(
+    workspace,
+    first.question,
+    { runs: plan.coldStartRuns, launches: plan.coldStartLaunches, ...(compiled ? { compiledDir: compiled.dir, buildMs: compiled.buildMs } : {}) },
+    progress,
+  );
+  const tsx = result.coldStart.variants.find((variant) => variant.runtime === 'tsx' && variant.workers === 1) ?? result.coldStart.variants[0]!;
+  result.memory = { listeningBytes: tsx.rssListeningBytes, idleBytes: tsx.rssIdleBytes };
+}
+
+/**
+ * The loopback latencies (one process) and the load levels of every server in the plan. The
+ * servers (through tsx, as `npm start` runs them) are all started first and run side by side,
+ * idle but for the level being measured, so their levels can be interleaved.
+ */
+async function runServers(result: BenchResult, workspace: Workspace, questions: EvalQuestion[], plan: BenchPlan, progress: Progress): Promise<void> {
+  const wants = (section: Section) => plan.sections.includes(section);
+  const library = wants('answering') ? await benchLibrary(workspace, questions, plan.answeringPasses, progress) : undefined;
+  const plans = wants('throughput') ? [...plan.load.servers] : [];
+  if (library && !plans.some((target) => target.workers === 1)) plans.unshift({ workers: 1, concurrency: [] });
+  const targets: LoadTarget[] = [];
+  try {
+    for (const target of plans) {
+      progress.say('server', `starting the server (${target.workers === 1 ? 'one process' : `${target.workers} workers`}) for the loopback and load measurements`);
+      targets.push({ ...target, server: await startServer({ repo: workspace.repo, env: offlineEnvironment(workspace), workers: target.workers }) });
+    }
+    const single = targets.find((target) => target.workers === 1);
+    if (library && single) result.answering = { library, transports: await benchTransports(single.server.url, questions, plan.transportPasses, progress) };
+    const loaded = targets.filter((target) => target.concurrency.length > 0);
+    if (loaded.length > 0) result.throughput = await benchLoad(workspace, loaded, questions.map(payloadOf), plan.load, progress);
+  } finally {
+    await Promise.all(targets.map((target) => target.server.stop()));
+  }
+  if (result.throughput) result.memory = { ...result.memory, ...memoryUnderLoad(result.throughput) };
+}
+
+function memoryUnderLoad(throughput: LoadResult): MemoryResult {
+  const single = throughput.runs.find((run) => run.workers === 1);
+  const cluster = throughput.runs.find((run) => run.workers > 1);
+  const peak = (run: LoadRun) => Math.max(...run.levels.map((level) => level.rssBytes.max));
+  return {
+    ...(single ? { beforeLoadBytes: single.rssBeforeBytes, underLoadMaxBytes: peak(single), afterLoadBytes: single.rssAfterBytes } : {}),
+    ...(cluster ? { cluster: { workers: cluster.workers, beforeLoadBytes: cluster.rssBeforeBytes, underLoadMaxBytes: peak(cluster) } } : {}),
+  };
 }
 
 /** 2026-11-29T03-04-05Z: a date that sorts and is a valid file name everywhere. */

@@ -129,8 +129,18 @@ export class SocketAsker {
   static connect(baseUrl: string, timeoutMs = 10_000): Promise<SocketAsker> {
     const socket = io(baseUrl, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: timeoutMs });
     return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(new SocketAsker(socket)));
+      // The client's own timeout covers the transport, not the namespace: a CONNECT left
+      // unanswered would wait for ever, and so would the bench.
+      const timer = setTimeout(() => {
+        socket.close();
+        reject(new AskError('socket-connect', `not connected within ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new SocketAsker(socket));
+      });
       socket.once('connect_error', (error: Error) => {
+        clearTimeout(timer);
         socket.close();
         reject(new AskError('socket-connect', error.message));
       });

@@ -1,12 +1,13 @@
 /**
- * Throughput and memory under load: for each transport and concurrency level, a separate
- * load-generator process (bench/load-client.ts) drives the real server on 127.0.0.1 for a
- * bounded time while this process samples the server's resident memory.
+ * Throughput and memory under load: for each server (one process, a cluster of workers), each
+ * transport and concurrency level, a separate load-generator process (bench/load-client.ts)
+ * drives the real server on 127.0.0.1 for a bounded time while this process samples the
+ * server's resident memory and CPU (all its processes).
  */
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AskPayload } from './clients.ts';
+import { HttpAsker, SocketAsker, type AskPayload } from './clients.ts';
 import type { LoadClientConfig, LoadClientResult } from './load-client.ts';
 import type { Progress } from './progress.ts';
 import { tsxArguments, type ServerProcess } from './server-process.ts';
@@ -16,6 +17,8 @@ import type { Workspace } from './workspace.ts';
 export type Transport = 'http' | 'socket';
 
 export interface LoadLevelResult {
+  /** PAPERCHAT_WORKERS of the server measured (1: one process, no cluster). */
+  workers: number;
   transport: Transport;
   concurrency: number;
   windowMs: number;
@@ -31,22 +34,31 @@ export interface LoadLevelResult {
   rssBytes: Summary;
   /** CPU used over the window as a share of one core: the server (one Node thread does the work) and the load generator. */
   serverCpuShare?: number;
+  /** Of `serverCpuShare`, the primary's (in a cluster, the router relaying connections and bodies). */
+  primaryCpuShare?: number;
   clientCpuShare: number;
   /** A new HTTP connection's wait for its first answer while the others keep the server busy. */
   newcomerMs: Summary;
   newcomerErrors: number;
 }
 
-export interface LoadResult {
+/** The levels measured on one server. */
+export interface LoadRun {
+  workers: number;
   levels: LoadLevelResult[];
-  bucketMs: number;
-  /** Server RSS before the first level (warm, after the latency passes) and after the last. */
+  /** Server RSS before the first level (warm) and 1 s after the last. */
   rssBeforeBytes: number;
   rssAfterBytes: number;
 }
 
+export interface LoadResult {
+  bucketMs: number;
+  runs: LoadRun[];
+}
+
 export interface LoadPlan {
-  concurrency: number[];
+  /** The servers measured (all started, levels interleaved): PAPERCHAT_WORKERS and the client counts for each. */
+  servers: { workers: number; concurrency: number[] }[];
   /** Uncounted load before each window. */
   warmupMs: number;
   windowMs: number;
@@ -58,44 +70,104 @@ const TIMEOUT_MS = 30_000;
 /** How often the load client opens a new connection to time a newcomer's first answer. */
 const PROBE_EVERY_MS = 250;
 
-export async function benchLoad(
-  workspace: Workspace,
-  server: ServerProcess,
-  questions: AskPayload[],
-  plan: LoadPlan,
-  progress: Progress,
-): Promise<LoadResult> {
-  const levels: LoadLevelResult[] = [];
-  const rssBeforeBytes = await server.rssBytes();
+/** A server under test: how it was started and the running process. */
+export interface LoadTarget {
+  workers: number;
+  concurrency: number[];
+  server: ServerProcess;
+}
+
+/**
+ * Every level of every target, interleaved: for each transport and client count, each server
+ * in turn, so that other work on the machine (which comes and goes) weighs on the one process
+ * and the cluster alike and their ratio holds.
+ */
+export async function benchLoad(workspace: Workspace, targets: LoadTarget[], questions: AskPayload[], plan: LoadPlan, progress: Progress): Promise<LoadResult> {
+  for (const target of targets) await warmUp(target.server.url, questions);
+  progress.say('throughput', `warmed ${targets.length} server(s) with a pass of the questions`);
+  const runs = await Promise.all(targets.map(async (target): Promise<LoadRun> => ({ workers: target.workers, levels: [], rssBeforeBytes: await target.server.rssBytes(), rssAfterBytes: 0 })));
+  const counts = [...new Set(targets.flatMap((target) => target.concurrency))].sort((a, b) => a - b);
   for (const transport of ['http', 'socket'] as const) {
-    for (const concurrency of plan.concurrency) {
-      const config: LoadClientConfig = {
-        url: server.url,
-        transport,
-        concurrency,
-        durationMs: plan.windowMs,
-        warmupMs: plan.warmupMs,
-        bucketMs: plan.bucketMs,
-        timeoutMs: TIMEOUT_MS,
-        questions,
-        probeEveryMs: PROBE_EVERY_MS,
-      };
-      const level = await runLevel(workspace, server, config);
-      levels.push(level);
-      progress.say(
-        'throughput',
-        `${transport} × ${concurrency}: ${level.questionsPerSecond.toFixed(0)} q/s, p95 ${level.latencyMs.p95.toFixed(1)} ms, ${level.errors} errors, ` +
-          `newcomer p50 ${level.newcomerMs.median.toFixed(1)} ms, ` +
-          `RSS ≤ ${(level.rssBytes.max / 2 ** 20).toFixed(0)} MiB, CPU server ${percentOf(level.serverCpuShare)} / load ${percentOf(level.clientCpuShare)}`,
-      );
+    for (const concurrency of counts) {
+      for (const [i, target] of targets.entries()) {
+        if (!target.concurrency.includes(concurrency)) continue;
+        const level = { workers: target.workers, ...(await runLevel(workspace, target.server, levelConfig(target.server.url, transport, concurrency, questions, plan))) };
+        runs[i]!.levels.push(level);
+        progress.say(
+          'throughput',
+          `${target.workers} worker(s), ${transport} × ${concurrency}: ${level.questionsPerSecond.toFixed(0)} q/s, p95 ${level.latencyMs.p95.toFixed(1)} ms, ${level.errors} errors, ` +
+            `newcomer p50 ${level.newcomerMs.median.toFixed(1)} ms, ` +
+            `RSS ≤ ${(level.rssBytes.max / 2 ** 20).toFixed(0)} MiB, CPU server ${percentOf(level.serverCpuShare)} / load ${percentOf(level.clientCpuShare)}`,
+        );
+      }
     }
   }
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  return { levels, bucketMs: plan.bucketMs, rssBeforeBytes, rssAfterBytes: await server.rssBytes() };
+  for (const [i, target] of targets.entries()) runs[i]!.rssAfterBytes = await target.server.rssBytes();
+  return { bucketMs: plan.bucketMs, runs };
 }
 
-async function runLevel(workspace: Workspace, server: ServerProcess, config: LoadClientConfig): Promise<LoadLevelResult> {
-  const configPath = join(workspace.root, `load-${config.transport}-${config.concurrency}.json`);
+/**
+ * One uncounted pass of the questions over HTTP, then over two Socket.IO connections: the levels
+ * measure warm code, as a running server has. In a cluster both reach every worker (HTTP
+ * connections are not kept alive there and, like sockets, are handed out round-robin).
+ */
+async function warmUp(url: string, questions: AskPayload[]): Promise<void> {
+  const http = new HttpAsker(url, 1);
+  try {
+    for (const question of questions) await http.ask(question, TIMEOUT_MS);
+  } finally {
+    http.close();
+  }
+  const sockets = await Promise.all([SocketAsker.connect(url), SocketAsker.connect(url)]);
+  try {
+    await Promise.all(
+      sockets.map(async (socket, i) => {
+        for (const question of questions.filter((_question, j) => j % 2 === i)) await socket.ask(question, TIMEOUT_MS);
+      }),
+    );
+  } finally {
+    for (const socket of sockets) socket.close();
+  }
+}
+
+function levelConfig(url: string, transport: Transport, concurrency: number, questions: AskPayload[], plan: LoadPlan): LoadClientConfig {
+  return {
+    url,
+    transport,
+    concurrency,
+    durationMs: plan.windowMs,
+    warmupMs: plan.warmupMs,
+    bucketMs: plan.bucketMs,
+    timeoutMs: TIMEOUT_MS,
+    questions,
+    probeEveryMs: PROBE_EVERY_MS,
+  };
+}
+
+interface CpuReading {
+  cpu: number | undefined;
+  primary: number | undefined;
+  at: number;
+}
+
+async function readCpu(server: ServerProcess): Promise<CpuReading> {
+  const [cpu, primary] = await Promise.all([server.cpuMs(), server.primaryCpuMs()]);
+  return { cpu, primary, at: performance.now() };
+}
+
+/** CPU used between two readings as a share of one core: the server's (all processes) and its primary's. */
+function cpuShares(start: CpuReading | undefined, end: CpuReading | undefined): Pick<LoadLevelResult, 'serverCpuShare' | 'primaryCpuShare'> {
+  const shareOf = (pick: (reading: CpuReading) => number | undefined) => {
+    const [from, to] = [start && pick(start), end && pick(end)];
+    return from !== undefined && to !== undefined ? (to - from) / (end!.at - start!.at) : undefined;
+  };
+  const [serverCpuShare, primaryCpuShare] = [shareOf((reading) => reading.cpu), shareOf((reading) => reading.primary)];
+  return { ...(serverCpuShare !== undefined ? { serverCpuShare } : {}), ...(primaryCpuShare !== undefined ? { primaryCpuShare } : {}) };
+}
+
+async function runLevel(workspace: Workspace, server: ServerProcess, config: LoadClientConfig): Promise<Omit<LoadLevelResult, 'workers'>> {
+  const configPath = join(workspace.root, `load-${server.pid}-${config.transport}-${config.concurrency}.json`);
   await writeFile(configPath, JSON.stringify(config));
   const child = spawn(process.execPath, [...tsxArguments(join(workspace.repo, 'bench', 'load-client.ts')), configPath], {
     cwd: workspace.repo,
@@ -103,9 +175,8 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
   });
   const samples: number[] = [];
   let sampler: NodeJS.Timeout | undefined;
-  let cpuAtStart: Promise<{ cpu: number | undefined; at: number }> | undefined;
-  let cpuAtEnd: Promise<{ cpu: number | undefined; at: number }> | undefined;
-  const cpuNow = async () => ({ cpu: await server.cpuMs(), at: performance.now() });
+  let cpuAtStart: Promise<CpuReading> | undefined;
+  let cpuAtEnd: Promise<CpuReading> | undefined;
   let result: LoadClientResult | undefined;
   let stderr = '';
   let buffered = '';
@@ -120,11 +191,11 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
       buffered = buffered.slice(newline + 1);
       const message = JSON.parse(line) as { type: string };
       if (message.type === 'start') {
-        cpuAtStart = cpuNow();
+        cpuAtStart = readCpu(server);
         sampler = setInterval(() => void server.rssBytes().then((bytes) => samples.push(bytes), () => undefined), SAMPLE_MS);
       } else if (message.type === 'result') {
         clearInterval(sampler);
-        cpuAtEnd = cpuNow();
+        cpuAtEnd = readCpu(server);
         result = message as LoadClientResult;
       }
     }
@@ -137,7 +208,6 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
   if (code !== 0 || !result) throw new Error(`bench: the load client failed (exit ${code}): ${stderr.trim().slice(-500)}`);
   const perSlice = result.buckets.map((count) => count / (config.bucketMs / 1000));
   const [start, end] = await Promise.all([cpuAtStart, cpuAtEnd]);
-  const serverCpuShare = start?.cpu !== undefined && end?.cpu !== undefined ? (end.cpu - start.cpu) / (end.at - start.at) : undefined;
   return {
     transport: config.transport,
     concurrency: config.concurrency,
@@ -149,7 +219,7 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
     questionsPerSecondBySlice: summarize(perSlice),
     latencyMs: summarize(result.latenciesMs),
     rssBytes: summarize(samples),
-    ...(serverCpuShare !== undefined ? { serverCpuShare } : {}),
+    ...cpuShares(start, end),
     clientCpuShare: result.cpuShare,
     newcomerMs: summarize(result.newcomerLatenciesMs),
     newcomerErrors: Object.values(result.newcomerErrorKinds).reduce((sum, n) => sum + n, 0),

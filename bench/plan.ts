@@ -2,6 +2,7 @@
  * How much of everything a run does: the full run (under ten minutes on two cores) and the
  * `--quick` smoke run (about a minute; CI may call it).
  */
+import type { Launch } from './cold-start.ts';
 import type { LoadPlan } from './load.ts';
 import type { ScalingPlan } from './scaling.ts';
 
@@ -13,6 +14,8 @@ export interface BenchPlan {
   sections: Section[];
   ingestRuns: number;
   coldStartRuns: number;
+  /** The ways of starting the server timed from spawn to first answer. */
+  coldStartLaunches: Launch[];
   /** Timed passes over the eval questions (after one warm-up pass). */
   answeringPasses: number;
   transportPasses: number;
@@ -23,16 +26,32 @@ export interface BenchPlan {
 
 const EF_SEARCH = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
 
+const LAUNCHES: Launch[] = [
+  { label: 'tsx (npm start), 1 process', runtime: 'tsx', workers: 1 },
+  { label: 'compiled (npm run start:prod), 1 process', runtime: 'compiled', workers: 1 },
+  { label: 'tsx, 2 workers', runtime: 'tsx', workers: 2 },
+  { label: 'compiled, 2 workers', runtime: 'compiled', workers: 2 },
+];
+
 export function fullPlan(): BenchPlan {
   return {
     mode: 'full',
     sections: [...SECTIONS],
     ingestRuns: 5,
     coldStartRuns: 5,
+    coldStartLaunches: LAUNCHES,
     answeringPasses: 3,
     transportPasses: 3,
     peerPasses: 3,
-    load: { concurrency: [1, 8, 64], warmupMs: 1_000, windowMs: 5_000, bucketMs: 500 },
+    load: {
+      servers: [
+        { workers: 1, concurrency: [1, 8, 64] },
+        { workers: 2, concurrency: [1, 8, 64] },
+      ],
+      warmupMs: 1_000,
+      windowMs: 5_000,
+      bucketMs: 500,
+    },
     scaling: {
       levels: [
         { factor: 10, builds: [{ M: 16, efConstruction: 200 }] },
@@ -54,10 +73,21 @@ export function quickPlan(): BenchPlan {
     sections: [...SECTIONS],
     ingestRuns: 2,
     coldStartRuns: 2,
+    // The one-process and compiled starts: what the figures before and after compiling compare.
+    coldStartLaunches: LAUNCHES.filter((launch) => launch.workers === 1),
     answeringPasses: 1,
     transportPasses: 1,
     peerPasses: 1,
-    load: { concurrency: [1, 8, 64], warmupMs: 500, windowMs: 1_500, bucketMs: 500 },
+    load: {
+      // One client cannot keep two workers busy: the quick run skips that level for them.
+      servers: [
+        { workers: 1, concurrency: [1, 8, 64] },
+        { workers: 2, concurrency: [8, 64] },
+      ],
+      warmupMs: 500,
+      windowMs: 1_500,
+      bucketMs: 500,
+    },
     scaling: {
       levels: [{ factor: 10, builds: [{ M: 16, efConstruction: 200 }] }],
       k: 10,

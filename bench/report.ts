@@ -20,10 +20,13 @@ export interface MemoryResult {
   beforeLoadBytes?: number;
   underLoadMaxBytes?: number;
   afterLoadBytes?: number;
+  /** The cluster's throughput server, all its processes (primary + workers). */
+  cluster?: { workers: number; beforeLoadBytes: number; underLoadMaxBytes: number };
 }
 
 export interface BenchResult {
-  schema: 1;
+  /** 2: cold start by launch (tsx, compiled, workers), throughput by server (workers). */
+  schema: 2;
   mode: BenchPlan['mode'];
   startedAt: string;
   durationMs: number;
@@ -102,14 +105,17 @@ export function renderIngest(result: IngestResult): string {
 }
 
 export function renderColdStart(result: ColdStartResult): string {
-  return table(
-    [`cold start (${result.firstAnswerMs.n} runs)`, 'min', 'median', 'p95'],
-    [
-      ['spawn → listening', ...spread(result.listeningMs, milliseconds)],
-      ['spawn → first answer (POST /api/ask)', ...spread(result.firstAnswerMs, milliseconds)],
-      ['of which Node + tsx boot alone', ...spread(result.runtimeBootMs, milliseconds)],
-    ],
+  const runs = result.variants[0]?.firstAnswerMs.n ?? 0;
+  const rows = result.variants.flatMap((variant) => [
+    [`${variant.label}: spawn → listening`, ...spread(variant.listeningMs, milliseconds)],
+    [`${variant.label}: spawn → first answer`, ...spread(variant.firstAnswerMs, milliseconds)],
+  ]);
+  rows.push(
+    ['Node + tsx boot alone (node --import tsx -e "")', ...spread(result.runtimeBootMs.tsx, milliseconds)],
+    ['Node boot alone (node -e "")', ...spread(result.runtimeBootMs.node, milliseconds)],
   );
+  const build = result.buildMs !== undefined ? `\n\nnpm run build (tsc, once): ${milliseconds(result.buildMs)}.` : '';
+  return `${table([`cold start (${runs} runs each, first answer = POST /api/ask)`, 'min', 'median', 'p95'], rows)}${build}`;
 }
 
 export function renderAnswering(answering: NonNullable<BenchResult['answering']>): string {
@@ -126,9 +132,11 @@ export function renderAnswering(answering: NonNullable<BenchResult['answering']>
 }
 
 export function renderThroughput(result: LoadResult): string {
+  const levels = result.runs.flatMap((run) => run.levels);
   return table(
-    ['transport', 'clients', 'q/s', `q/s per ${result.bucketMs} ms (min / median / p95)`, 'latency p50 / p95 / p99', 'answered', 'errors', 'server RSS max', 'CPU server / load gen.', 'new connection: first answer p50 / p95 (errors)'],
-    result.levels.map((level) => [
+    ['workers', 'transport', 'clients', 'q/s', `q/s per ${result.bucketMs} ms (min / median / p95)`, 'latency p50 / p95 / p99', 'answered', 'errors', 'server RSS max', 'CPU server (primary) / load gen.', 'new connection: first answer p50 / p95 (errors)'],
+    levels.map((level) => [
+      level.workers === 1 ? '1 (no cluster)' : String(level.workers),
       level.transport === 'http' ? 'HTTP' : 'Socket.IO',
       String(level.concurrency),
       count(level.questionsPerSecond),
@@ -137,7 +145,7 @@ export function renderThroughput(result: LoadResult): string {
       count(level.completed),
       level.errors === 0 ? '0' : `${level.errors} (${Object.entries(level.errorKinds).map(([kind, n]) => `${kind} ${n}`).join(', ')})`,
       mebibytes(level.rssBytes.max),
-      `${share(level.serverCpuShare)} / ${share(level.clientCpuShare)}`,
+      `${share(level.serverCpuShare)}${level.workers > 1 ? ` (${share(level.primaryCpuShare)})` : ''} / ${share(level.clientCpuShare)}`,
       level.newcomerMs ? `${[level.newcomerMs.median, level.newcomerMs.p95].map(milliseconds).join(' / ')} (${level.newcomerErrors})` : '–',
     ]),
   );
@@ -150,6 +158,10 @@ export function renderMemory(memory: MemoryResult): string {
   if (memory.beforeLoadBytes !== undefined) rows.push(['idle, warm, before the load', mebibytes(memory.beforeLoadBytes), '', '']);
   if (memory.underLoadMaxBytes !== undefined) rows.push(['under load (max of all levels)', mebibytes(memory.underLoadMaxBytes), '', '']);
   if (memory.afterLoadBytes !== undefined) rows.push(['1 s after the load', mebibytes(memory.afterLoadBytes), '', '']);
+  if (memory.cluster) {
+    rows.push([`${memory.cluster.workers} workers + primary: idle, warm, before the load`, mebibytes(memory.cluster.beforeLoadBytes), '', '']);
+    rows.push([`${memory.cluster.workers} workers + primary: under load (max)`, mebibytes(memory.cluster.underLoadMaxBytes), '', '']);
+  }
   return table(['server RSS', 'min (or value)', 'median', 'p95'], rows);
 }
 

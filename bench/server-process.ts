@@ -1,10 +1,13 @@
 /**
  * The real server as a separate process: `server/main.ts` under Node with tsx's loader (what
  * `npm start` runs, minus the npm and tsx wrapper processes, so the pid measured is the
- * server's own). Port 0 picks a free port; the address is read from the line it prints.
+ * server's own), or the compiled `server/main.js` of a build (what `npm run start:prod` runs).
+ * One process or a cluster of workers (`workers`); memory and CPU are those of the whole
+ * process tree (primary + workers). Port 0 picks a free port; the address is read from the
+ * line it prints, which a cluster prints once every worker is ready.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -15,9 +18,12 @@ export interface ServerProcess {
   listeningMs: number;
   /** `performance.now()` when the process was spawned. */
   spawnedAt: number;
+  /** Resident memory of the process and its workers. */
   rssBytes(): Promise<number>;
-  /** CPU time (user + system) the process has used, in ms; undefined without /proc. */
+  /** CPU time (user + system) the process and its workers have used, in ms; undefined without /proc. */
   cpuMs(): Promise<number | undefined>;
+  /** The same for the primary process alone (in a cluster, the router): undefined without /proc. */
+  primaryCpuMs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +31,10 @@ export interface ServerOptions {
   repo: string;
   env: Record<string, string>;
   timeoutMs?: number;
+  /** PAPERCHAT_WORKERS; 1 (one process) unless set. */
+  workers?: number;
+  /** A build's output directory (scripts/build.ts --out): run its compiled server instead of tsx. */
+  compiled?: string;
 }
 
 /** Node's own arguments to run a TypeScript file of the repository. */
@@ -34,9 +44,10 @@ export function tsxArguments(file: string): string[] {
 
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, tsxArguments(join(options.repo, 'server', 'main.ts')), {
+  const command = options.compiled ? [join(options.compiled, 'server', 'main.js')] : tsxArguments(join(options.repo, 'server', 'main.ts'));
+  const child = spawn(process.execPath, command, {
     cwd: options.repo,
-    env: { ...process.env, ...options.env, PORT: '0', HOST: '127.0.0.1' },
+    env: { ...process.env, ...options.env, PORT: '0', HOST: '127.0.0.1', PAPERCHAT_WORKERS: String(options.workers ?? 1) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const url = await waitForAddress(child, options.timeoutMs ?? 60_000);
@@ -48,8 +59,9 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     pid,
     listeningMs,
     spawnedAt,
-    rssBytes: () => residentBytes(pid),
-    cpuMs: () => cpuMilliseconds(pid, ticksPerSecond),
+    rssBytes: async () => sum(await Promise.all((await processTree(pid)).map((member) => residentBytes(member).catch(() => 0)))),
+    cpuMs: async () => sum(await Promise.all((await processTree(pid)).map((member) => cpuMilliseconds(member, ticksPerSecond).then((ms) => ms ?? 0)))),
+    primaryCpuMs: () => cpuMilliseconds(pid, ticksPerSecond),
     stop: () => stopProcess(child),
   };
 }
@@ -102,6 +114,32 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+/**
+ * A process and its descendants (a cluster's workers), from the parent pids in /proc; just the
+ * process where there is no /proc. Workers that exited meanwhile simply count 0.
+ */
+export async function processTree(root: number): Promise<number[]> {
+  let entries: string[];
+  try {
+    entries = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [root];
+  }
+  const parents = new Map<number, number>();
+  await Promise.all(
+    entries.map(async (name) => {
+      const stat = await readFile(join('/proc', name, 'stat'), 'utf8').catch(() => undefined);
+      // Field 4 (ppid) follows the command name, which may hold spaces and parentheses.
+      if (stat) parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    }),
+  );
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
+  return tree;
+}
+
 /** Resident memory of a process: VmRSS from /proc, or `ps` where there is no /proc. */
 export async function residentBytes(pid: number): Promise<number> {
   try {
@@ -134,4 +172,17 @@ async function clockTicksPerSecond(): Promise<number> {
   } catch {
     return 100;
   }
+}
+
+/** `npm run build` into `outDir` (scripts/build.ts --out); resolves to how long it took, in ms. */
+export function compileServer(repo: string, outDir: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, tsxArguments(join(repo, 'scripts', 'build.ts')).concat(['--out', outDir]), { cwd: repo, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => (stderr += text));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`bench: the build failed (exit ${code}): ${stderr.trim().slice(-1_000)}`))));
+  });
 }

@@ -2,6 +2,7 @@
  * All configuration, parsed once from the environment into a typed object. Nothing else reads
  * `process.env`; entry points call `loadConfig(process.env)` and pass the result down.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BUILT_IN_VOCABULARY } from './lexicon/vocabulary.ts';
@@ -29,7 +30,15 @@ const EnvSchema = z.object({
   PAPERCHAT_MAX_ANSWERS: positiveInt(16),
   PAPERCHAT_MAX_QUEUE: nonNegativeInt(256),
   PAPERCHAT_QUEUE_WAIT_MS: positiveInt(10_000),
+  // "auto": one worker per core; 1: a single process, no cluster.
+  PAPERCHAT_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().positive('must be "auto" or a whole number above 0')], { message: 'must be "auto" or a whole number above 0' })
+    .default('auto'),
+  // Below Kubernetes' default 30 s grace period, so the process ends on its own before SIGKILL.
+  PAPERCHAT_DRAIN_TIMEOUT_MS: positiveInt(25_000),
   PAPERCHAT_LOG: z.enum(['info', 'silent'], { message: 'must be "info" or "silent"' }).default('info'),
+  // Lets the page add papers when the server listens beyond loopback (server/upload.ts).
+  PAPERCHAT_ADMIN_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, 'must be at least 16 characters'),
   PAPERCHAT_VOCABULARY: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.refine((value) => value === undefined || /^https?:\/\/[^\s/]+/.test(value), 'must be a URL such as http://127.0.0.1:11434/v1'),
@@ -79,6 +88,12 @@ export interface Config {
     log: boolean;
     /** Answers running at once, waiting beyond those, and how long one may wait (server/admission.ts). */
     admission: { maxActive: number; maxQueued: number; maxWaitMs: number };
+    /** Needed to add papers from the page when the server does not listen on loopback; undefined: no token. */
+    adminToken?: string;
+    /** Server processes sharing the port (node:cluster); 1: one process, no cluster. */
+    workers: number;
+    /** On SIGTERM, how long answers in flight may take to finish before the server closes anyway. */
+    drainTimeoutMs: number;
   };
 }
 
@@ -120,6 +135,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       indexPollMs: e.PAPERCHAT_INDEX_POLL_MS,
       log: e.PAPERCHAT_LOG === 'info',
       admission: { maxActive: e.PAPERCHAT_MAX_ANSWERS, maxQueued: e.PAPERCHAT_MAX_QUEUE, maxWaitMs: e.PAPERCHAT_QUEUE_WAIT_MS },
+      ...(e.PAPERCHAT_ADMIN_TOKEN ? { adminToken: e.PAPERCHAT_ADMIN_TOKEN } : {}),
+      workers: e.PAPERCHAT_WORKERS === 'auto' ? availableParallelism() : e.PAPERCHAT_WORKERS,
+      drainTimeoutMs: e.PAPERCHAT_DRAIN_TIMEOUT_MS,
     },
   };
 }

@@ -28,6 +28,15 @@ export class BusyError extends Error {
   }
 }
 
+/**
+ * Refused because the server is shutting down (SIGTERM). A kind of busy, so every transport
+ * answers it as one (503 + Retry-After, Socket.IO code `busy`): another server, or this one
+ * once restarted, will answer.
+ */
+export class DrainingError extends BusyError {
+  override name = 'DrainingError';
+}
+
 interface Waiter {
   admit: (release: () => void) => void;
   refuse: (error: Error) => void;
@@ -40,8 +49,31 @@ export class Admission {
   /** Waiting questions by client; Map order is the round-robin order. */
   private readonly waiting = new Map<string, Waiter[]>();
   private scheduled = false;
+  private draining = false;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: AdmissionOptions) {}
+
+  /** True once `drain()` was called: new questions are refused. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /** Refuses every new question from now on; those running or already waiting are still served. */
+  drain(): void {
+    this.draining = true;
+  }
+
+  /** Resolves once no answer is running or waiting (at once when none is). */
+  idle(): Promise<void> {
+    if (this.active === 0 && this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private settleIdle(): void {
+    if (this.active !== 0 || this.queued !== 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
 
   /** Answers running and waiting now (for health and the benchmark). */
   get load(): { active: number; queued: number } {
@@ -55,6 +87,7 @@ export class Admission {
    */
   enter(client: string, signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    if (this.draining) return Promise.reject(new DrainingError('the server is shutting down; try again in a moment', 2));
     // Room for the waiting line plus the turns free now (handed out on the next tick).
     if (this.queued >= this.options.maxQueued + Math.max(0, this.options.maxActive - this.active)) {
       return Promise.reject(new BusyError(`the server is busy (${this.options.maxQueued} questions waiting); try again in a moment`, 1));
@@ -83,6 +116,7 @@ export class Admission {
     this.queued--;
     clearTimeout(waiter.timer);
     waiter.refuse(error);
+    this.settleIdle();
   }
 
   private schedule(): void {
@@ -111,6 +145,7 @@ export class Admission {
         released = true;
         this.active--;
         this.schedule();
+        this.settleIdle();
       });
     }
   }

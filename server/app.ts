@@ -13,12 +13,15 @@ import helmet from 'helmet';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from '../lib/config.ts';
 import { Admission } from './admission.ts';
+import { drain, RequestCounter, type DrainOutcome } from './drain.ts';
 import type { Engine } from './engine.ts';
+import { healthRouter } from './health.ts';
 import { apiRouter } from './http.ts';
 import { openAiRouter, sendError as sendOpenAiError } from './openai-api.ts';
 import type { Logger } from './log.ts';
 import { allowHandshake, originPolicy, refusedHost } from './origin.ts';
 import { attachSocket } from './socket.ts';
+import { uploadRouter } from './upload.ts';
 import { vendorRouter } from './vendor-files.ts';
 
 export interface AppParts {
@@ -32,6 +35,11 @@ export interface App {
   io: SocketServer;
   /** Stops accepting connections and ends open ones. */
   close(): Promise<void>;
+  /**
+   * SIGTERM's shutdown: refuses new questions (health says draining), waits up to `timeoutMs`
+   * for the answers in flight, then closes.
+   */
+  drain(timeoutMs: number): Promise<DrainOutcome>;
 }
 
 const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client');
@@ -42,6 +50,7 @@ export function createApp({ config, engine, log }: AppParts): App {
   app.set('trust proxy', false);
   const policy = originPolicy(config.server);
   const admission = new Admission(config.server.admission);
+  const requests = new RequestCounter();
   app.use((request, response, next) => {
     const refused = refusedHost(policy, request.headers.host);
     if (refused) response.status(421).json({ error: refused });
@@ -68,6 +77,7 @@ export function createApp({ config, engine, log }: AppParts): App {
   );
   const origins = config.server.corsOrigins;
   if (origins.length > 0) app.use(['/api', '/v1'], cors({ origin: origins.includes('*') ? true : origins }));
+  app.use(requests.middleware);
   app.use((request, response, next) => {
     const started = performance.now();
     response.on('finish', () => {
@@ -95,6 +105,9 @@ export function createApp({ config, engine, log }: AppParts): App {
       }),
     );
   }
+  app.use('/api', healthRouter(engine, admission));
+  // Before the JSON parser: the body is the file itself.
+  app.use('/api/upload', uploadRouter({ config, engine, log, listening: () => httpServer.address(), notify: (socketId, progress) => io.to(socketId).emit('upload:progress', progress) }));
   app.use('/api', express.json({ limit: '64kb' }), apiRouter(engine, admission));
   // OpenAI clients resend the whole conversation (and their own system prompts) every turn.
   app.use('/v1', express.json({ limit: '256kb' }), openAiRouter(engine, admission));
@@ -131,16 +144,22 @@ export function createApp({ config, engine, log }: AppParts): App {
   });
   attachSocket(io, engine, log, { ratePerMinute: config.server.rateLimitPerMinute, maxInFlight: 8, admission });
 
+  const close = () =>
+    new Promise<void>((resolve) => {
+      engine.close();
+      io.close();
+      httpServer.closeAllConnections?.();
+      httpServer.close(() => resolve());
+    });
   return {
     httpServer,
     io,
-    close: () =>
-      new Promise<void>((resolve) => {
-        engine.close();
-        io.close();
-        httpServer.closeAllConnections?.();
-        httpServer.close(() => resolve());
-      }),
+    close,
+    drain: async (timeoutMs) => {
+      const outcome = await drain(admission, requests, timeoutMs);
+      await close();
+      return outcome;
+    },
   };
 }
 

@@ -1,10 +1,11 @@
 /**
  * The JSON API. Transport only: validate, call the engine, shape the reply.
  *
- *   POST /api/ask                          { question, history? } → the answer object
- *   GET  /api/health                       ready, mode, model, index stats
+ *   POST /api/ask                          { question, history?, docIds? } → the answer object
+ *   GET  /api/health, /health/live, /health/ready   in server/health.ts
  *   GET  /api/docs                         the indexed papers
- *   GET  /api/examples                     example questions made from the index
+ *   GET  /api/docs/:docId                  one paper: its summary, DOI, keywords and headings
+ *   GET  /api/examples?docIds=a,b          example questions made from the index (or those papers)
  *   GET  /api/passages/:id                 one passage, with the references it cites
  *   GET  /api/docs/:docId/references       a paper's reference list: { docId, references }, or
  *                                          ?format=bibtex|ris|csl as a file to download
@@ -17,15 +18,17 @@ import { BusyError, connectionOf, type Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
 import { ask } from './rag/answer.ts';
 import { formatReferences, REFERENCE_FORMATS, type ReferenceFormat } from './rag/reference-export.ts';
-import { AskRequest, describeIssue, PaperReferencesQuery, ReferencesQuery } from './schemas.ts';
+import { AskRequest, describeIssue, ExamplesQuery, PaperReferencesQuery, ReferencesQuery, withKnownPapers } from './schemas.ts';
 import { exampleQuestions } from './rag/examples.ts';
-import { paperSummary, passageView, referenceView } from './rag/views.ts';
+import { paperDetail, paperSummary, passageView, referenceView } from './rag/views.ts';
 
 export function apiRouter(engine: Engine, admission: Admission): Router {
   const router = Router();
+  const hasPaper = (docId: string) => engine.library.paper(docId) !== undefined;
+  const askRequest = withKnownPapers(AskRequest, hasPaper);
 
   router.post('/ask', async (request: Request, response: Response) => {
-    const parsed = AskRequest.safeParse(request.body);
+    const parsed = askRequest.safeParse(request.body);
     if (!parsed.success) {
       response.status(400).json({ error: describeIssue(parsed.error) });
       return;
@@ -41,42 +44,43 @@ export function apiRouter(engine: Engine, admission: Admission): Router {
       return;
     }
     try {
-      response.json(await ask(engine.answerer, parsed.data.question, { history: parsed.data.history ?? [], signal: controller.signal }));
+      const { question, history, docIds } = parsed.data;
+      response.json(await ask(engine.answerer, question, { history: history ?? [], signal: controller.signal, ...(docIds ? { docIds } : {}) }));
     } finally {
       release();
     }
-  });
-
-  router.get('/health', (_request, response) => {
-    const { manifest, version } = engine.library.index;
-    response.json({
-      ready: true,
-      mode: engine.answerer.mode,
-      load: admission.load,
-      ...(engine.answerer.model ? { model: engine.answerer.model } : {}),
-      index: {
-        version,
-        builtAt: manifest.builtAt,
-        papers: manifest.counts.papers,
-        chunks: manifest.counts.chunks,
-        chunksByKind: manifest.counts.chunksByKind,
-        references: manifest.counts.references,
-        glossary: manifest.counts.glossary,
-        embedder: manifest.embedder.id,
-      },
-    });
   });
 
   router.get('/docs', (_request, response) => {
     response.json({ docs: engine.library.index.papers.map((paper) => paperSummary(paper)) });
   });
 
-  // Made once per loaded index: a reload brings a new index object.
-  const examples = new WeakMap<object, string[]>();
-  router.get('/examples', (_request, response) => {
+  router.get('/docs/:docId', (request, response) => {
+    const docId = String(request.params.docId);
+    const paper = engine.library.paper(docId);
+    if (!paper) {
+      response.status(404).json({ error: `no paper with id ${JSON.stringify(docId.slice(0, 64))}` });
+      return;
+    }
+    response.json(paperDetail(paper));
+  });
+
+  // Made once per loaded index and scope: a reload brings a new index object.
+  const examples = new WeakMap<object, Map<string, string[]>>();
+  const examplesQuery = withKnownPapers(ExamplesQuery, hasPaper);
+  router.get('/examples', (request, response) => {
+    const parsed = examplesQuery.safeParse(request.query);
+    if (!parsed.success) {
+      response.status(400).json({ error: describeIssue(parsed.error) });
+      return;
+    }
     const index = engine.library.index;
-    if (!examples.has(index)) examples.set(index, exampleQuestions(index.papers));
-    response.json({ examples: examples.get(index) });
+    const scope = parsed.data.docIds ? new Set(parsed.data.docIds) : undefined;
+    const key = scope ? [...scope].sort().join(',') : '';
+    const cached = examples.get(index) ?? new Map<string, string[]>();
+    examples.set(index, cached);
+    if (!cached.has(key)) cached.set(key, exampleQuestions(scope ? index.papers.filter((paper) => scope.has(paper.docId)) : index.papers));
+    response.json({ examples: cached.get(key) });
   });
 
   router.get('/passages/:id', (request, response) => {

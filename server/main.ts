@@ -1,19 +1,15 @@
 /**
- * `paperchat serve` (`npm start`): the only place that reads the environment and listens. Builds
- * the index on first start (or when the existing one cannot be used), then serves the chat page,
- * the JSON API and Socket.IO, watching for re-ingests.
+ * `paperchat serve` (`npm start`): the only place that reads the environment. Builds the index
+ * on first start (or when the existing one cannot be used), then serves the chat page, the JSON
+ * API and Socket.IO, watching for re-ingests: in one process (server/serve.ts) or, with
+ * PAPERCHAT_WORKERS above 1 (the default on a machine with several cores), in a cluster of
+ * workers behind one port (server/cluster.ts). SIGTERM drains before it exits (server/drain.ts).
  */
-import type { AddressInfo } from 'node:net';
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { argumentError, isEntryPoint } from '../lib/cli-args.ts';
 import { ConfigError, loadConfig } from '../lib/config.ts';
 import { environment } from '../lib/env.ts';
-import { embedderChoice } from '../lib/embeddings/index.ts';
-import { IndexError } from '../lib/index-store.ts';
-import { buildIndex } from '../ingest/build.ts';
-import { describe, progressPrinter } from '../ingest/report.ts';
-import { createApp } from './app.ts';
-import { Engine } from './engine.ts';
 import { createLogger } from './log.ts';
 
 const OPTIONS = {
@@ -41,6 +37,9 @@ Options:
   --offline      answer extractively even when an LLM is configured
   -h, --help     show this help
 
+Runs one worker process per core, sharing the port (PAPERCHAT_WORKERS=N to choose, 1 for a
+single process). On SIGTERM or Ctrl-C it stops taking questions (503, /api/health/ready 503),
+finishes those in flight (at most PAPERCHAT_DRAIN_TIMEOUT_MS, default 25 s), then exits.
 Request logs are JSON lines on stdout (PAPERCHAT_LOG=silent turns them off); messages go to stderr.
 Exit status: 0 after SIGTERM or Ctrl-C, 1 when it cannot start, 2 on a usage error.`;
 
@@ -76,50 +75,10 @@ async function main(argv: string[], invocation: string): Promise<number | undefi
   if (typeof settings === 'number') return settings;
   const config = loadConfig({ ...environment(), ...settings });
   const log = createLogger(config.server.log);
-  const events = {
-    onReload: (version: string) => log.info('index reloaded', { version }),
-    onReloadError: (error: Error) => log.error('index reload failed; still serving the previous index', { error: error.message }),
-  };
-  let engine: Engine;
-  try {
-    engine = await Engine.open(config, events);
-  } catch (error) {
-    if (!(error instanceof IndexError)) throw error;
-    process.stderr.write(`${error.message.split(';')[0]}: building it now\n`);
-    const report = await buildIndex({
-      corpusDir: config.corpusDir,
-      indexDir: config.indexDir,
-      rebuild: !/no index/.test(error.message),
-      maxFileBytes: config.maxFileBytes,
-      embedder: embedderChoice(config),
-      onProgress: progressPrinter(process.stderr, { color: config.color }),
-    });
-    for (const failure of report.failed) process.stderr.write(`ingest: ${failure.file}: ${failure.reason}\n`);
-    process.stderr.write(`${describe(report)}\n`);
-    engine = await Engine.open(config, events);
-  }
-  engine.watch();
-  const app = createApp({ config, engine, log });
-  await new Promise<void>((resolve, reject) => {
-    app.httpServer.once('error', reject);
-    app.httpServer.listen(config.server.port, config.server.host, () => resolve());
-  });
-  const address = app.httpServer.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const mode = engine.answerer.mode === 'llm' ? `LLM answers with ${engine.answerer.model}` : 'offline (extractive) answers';
-  process.stderr.write(`PaperChat is serving ${engine.library.index.manifest.counts.papers} paper(s), ${mode}, at http://${host}:${address.port}/\n`);
-
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(0), 5_000);
-    force.unref();
-    void app.close().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // Imported here, not above: a cluster's primary never loads the server itself, and --help
+  // and a bad option are answered before anything heavy is read.
+  if (config.server.workers > 1 && cluster.isPrimary) await (await import('./cluster.ts')).runPrimary(config, log);
+  else await (await import('./serve.ts')).serve(config, log);
   return undefined;
 }
 
@@ -136,7 +95,9 @@ export async function run(argv: string[], invocation = 'npm start --'): Promise<
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') process.stderr.write('server: the port is already in use; set PORT (or --port) to another port\n');
     else if (code === 'EACCES') process.stderr.write('server: permission denied to listen on that port; set PORT (or --port) above 1024\n');
-    else process.stderr.write(`${error instanceof ConfigError || /^(index|ingest|embeddings|model):/.test(message) ? '' : 'server: '}${message.split('\n')[0]}\n`);
+    else process.stderr.write(`${error instanceof ConfigError || /^(index|ingest|embeddings|model|server):/.test(message) ? '' : 'server: '}${message.split('\n')[0]}\n`);
+    // A worker that cannot start must end: its IPC channel to the primary would keep it alive.
+    if (cluster.isWorker) process.exit(1);
     return 1;
   }
 }

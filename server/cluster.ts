@@ -1,0 +1,199 @@
+/**
+ * Every core of one machine: a primary process owns the port and hands connections to
+ * PAPERCHAT_WORKERS workers, each running the whole server (server/serve.ts) over its own copy
+ * of the index, watching for re-ingests and draining on SIGTERM by itself.
+ *
+ * Routing is @socket.io/sticky's: the primary reads the head of each new connection and passes
+ * it to a worker, round-robin, except that a Socket.IO request naming a session (`sid=`) goes
+ * to the worker holding it: the page's client starts on HTTP long-polling, whose requests must
+ * all reach one process. Its price, in the workers: no HTTP keep-alive (a reused connection
+ * could carry another session's request to the wrong worker), and requests with a body are
+ * relayed through the primary over IPC. @socket.io/cluster-adapter makes broadcasts span the
+ * workers: an upload's progress (`io.to(socketId)`) reaches the page's socket on another worker.
+ *
+ * The primary never loads the index: it checks it (and builds it once, for all) before the
+ * workers start, and opens the port when every worker has loaded it. A worker that dies later
+ * is replaced; one that dies while starting stops the server (a bad index will not mend).
+ * Rate limits and admission control stay per worker (docs/DEPLOY.md).
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { Socket, type AddressInfo } from 'node:net';
+import { createAdapter, setupPrimary as setupAdapterPrimary } from '@socket.io/cluster-adapter';
+import { setupMaster, setupWorker } from '@socket.io/sticky';
+import type { Server as SocketServer } from 'socket.io';
+import type { Config } from '../lib/config.ts';
+import { listen, urlOf } from './listen.ts';
+import type { Logger } from './log.ts';
+
+const READY = 'paperchat:ready';
+const ADDRESS = 'paperchat:address';
+
+interface ReadyMessage {
+  type: typeof READY;
+  /** What the worker serves, for the start-up line: "2 paper(s), offline (extractive) answers". */
+  summary: string;
+}
+
+interface AddressMessage {
+  type: typeof ADDRESS;
+  address: AddressInfo;
+}
+
+function isMessage<T extends { type: string }>(message: unknown, type: T['type']): message is T {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
+}
+
+/**
+ * In a worker: takes connections from the primary and tells it this worker is ready. The
+ * worker's HTTP server never listens, but code asking where it listens (uploads are open only
+ * on a loopback address) must hear the primary's address, which the primary sends once it has it.
+ */
+export function joinCluster(io: SocketServer, httpServer: HttpServer, summary: string): void {
+  io.adapter(createAdapter());
+  setupWorker(io);
+  process.on('message', (message: unknown) => {
+    if (isMessage<AddressMessage>(message, ADDRESS)) httpServer.address = () => message.address;
+  });
+  process.send!({ type: READY, summary } satisfies ReadyMessage);
+}
+
+/** In the primary: prepares the index, starts the workers, listens; a signal ends the process. */
+export async function runPrimary(config: Config, log: Logger): Promise<void> {
+  const { buildAtStart, indexProblem } = await import('./first-build.ts');
+  const problem = await indexProblem(config.indexDir);
+  if (problem) await buildAtStart(config, problem);
+  // Sticky relays request bodies as Buffers over IPC; the default JSON would garble them.
+  cluster.setupPrimary({ serialization: 'advanced' });
+  const graceMs = config.server.drainTimeoutMs + 5_000;
+  const pool = new WorkerPool(config.server.workers, log, (error) => {
+    log.error('a replacement worker failed to start; stopping', { error: error.message });
+    void pool.stop(graceMs).then(() => process.exit(1));
+  });
+  let server: HttpServer;
+  let summary: string;
+  try {
+    summary = await pool.start();
+    server = createServer();
+    setupMaster(server, { loadBalancingMethod: 'round-robin' });
+    setupAdapterPrimary();
+    await listen(server, config.server.port, config.server.host);
+  } catch (error) {
+    await pool.stop(graceMs);
+    throw error;
+  }
+  pool.announce(server.address() as AddressInfo);
+  process.stderr.write(`PaperChat is serving ${summary}, ${config.server.workers} workers, at ${urlOf(server)}/\n`);
+  stopOnSignal(pool, server, graceMs, log);
+}
+
+/**
+ * SIGTERM or Ctrl-C: every worker drains and exits; the port stays open meanwhile, so a client
+ * (or a load balancer's probe) reaches a draining worker and hears 503, not a refused connection.
+ */
+function stopOnSignal(pool: WorkerPool, server: HttpServer, graceMs: number, log: Logger): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    log.info('shutting down', { signal, workers: pool.size });
+    void pool.stop(graceMs).then((code) => {
+      server.close();
+      process.exit(code);
+    });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+class WorkerPool {
+  private readonly workers = new Set<Worker>();
+  private stopping = false;
+  private address: AddressInfo | undefined;
+
+  constructor(
+    private readonly count: number,
+    private readonly log: Logger,
+    private readonly onFatal: (error: Error) => void,
+  ) {}
+
+  get size(): number {
+    return this.workers.size;
+  }
+
+  /** Tells every worker, and each one started later, the address the primary listens on. */
+  announce(address: AddressInfo): void {
+    this.address = address;
+    for (const worker of this.workers) worker.send({ type: ADDRESS, address } satisfies AddressMessage);
+  }
+
+  /** Starts every worker; resolves to what they serve once all are ready. */
+  async start(): Promise<string> {
+    const summaries = await Promise.all(Array.from({ length: this.count }, () => this.spawn()));
+    return summaries[0]!;
+  }
+
+  /**
+   * Forks a worker, kept out of sticky's routing (which picks from `cluster.workers`) until it
+   * says it is ready: a worker still loading has no message listener and would drop the
+   * connections it was handed.
+   */
+  private spawn(): Promise<string> {
+    const worker = cluster.fork();
+    stopReadingOnHandOff(worker);
+    this.workers.add(worker);
+    delete cluster.workers![worker.id];
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (message: unknown) => {
+        if (ready || !isMessage<ReadyMessage>(message, READY)) return;
+        ready = true;
+        cluster.workers![worker.id] = worker;
+        if (this.address) worker.send({ type: ADDRESS, address: this.address } satisfies AddressMessage);
+        resolve(message.summary);
+      });
+      worker.once('exit', (code, signal) => {
+        this.workers.delete(worker);
+        if (this.stopping) return;
+        const how = signal ?? `code ${code}`;
+        if (!ready) return reject(new Error(`server: a worker exited (${how}) while starting; its error is above`));
+        this.log.error('worker exited; starting another', { worker: worker.id, exit: how });
+        this.spawn().catch(this.onFatal);
+      });
+    });
+  }
+
+  /** SIGTERM to every worker (each drains), SIGKILL after `graceMs`; resolves to 0 when all exited 0. */
+  async stop(graceMs: number): Promise<number> {
+    this.stopping = true;
+    const exits = [...this.workers].map(
+      (worker) =>
+        new Promise<boolean>((resolve) => {
+          if (worker.isDead()) return resolve(worker.process.exitCode === 0);
+          const force = setTimeout(() => worker.process.kill('SIGKILL'), graceMs);
+          worker.once('exit', (code) => {
+            clearTimeout(force);
+            resolve(code === 0);
+          });
+          worker.process.kill('SIGTERM');
+        }),
+    );
+    return (await Promise.all(exits)).every(Boolean) ? 0 : 1;
+  }
+}
+
+/**
+ * Sticky reads the head of a connection in the primary, then sends the socket to a worker. Node
+ * does not stop the primary's read when it sends a socket: until the worker acknowledges it,
+ * what the primary still reads from it is dropped. So bytes the client sent meanwhile were
+ * lost — a Socket.IO client's CONNECT right after its WebSocket opened, whenever the primary
+ * was slow to see the acknowledgement (busy relaying request bodies): that client hung. The
+ * read is stopped before the send, leaving those bytes in the kernel for the worker.
+ */
+function stopReadingOnHandOff(worker: Worker): void {
+  const send = worker.send.bind(worker) as (...args: unknown[]) => boolean;
+  worker.send = ((message: unknown, handle?: unknown, ...rest: unknown[]) => {
+    if (handle instanceof Socket) (handle as unknown as { _handle?: { readStop?: () => number } | null })._handle?.readStop?.();
+    return send(message, handle, ...rest);
+  }) as Worker['send'];
+}
