@@ -17,7 +17,7 @@ import { currentVersion } from '../../lib/index-store.ts';
 import type { Answer } from '../../lib/types.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { buildReviewIndex, type ReviewIndex } from '../support/fixtures.ts';
-import { killAll, spawnServer, waitFor, type ServerProcess } from '../support/server-process.ts';
+import { killAll, spawnServer, terminateWhileAnswering, waitFor, type ServerProcess } from '../support/server-process.ts';
 
 interface Health {
   status: string;
@@ -230,12 +230,7 @@ describe('PAPERCHAT_WORKERS=2', () => {
     const seen = fake.requests.length;
     // Two new connections: round-robin gives one to each worker.
     const inFlight = [ask('What did the ZETA trial report?'), ask('What did the ZETA trial report?')];
-    await waitFor(() => (fake.requests.length >= seen + 2 ? true : undefined), 15_000);
-    server.child.kill('SIGTERM');
-    const ready = await waitFor(async () => {
-      const response = await fetch(`${server.url}/api/health/ready`);
-      return response.status === 503 ? response : undefined;
-    }, 10_000);
+    const ready = await terminateWhileAnswering(server, () => fake.requests.length, seen + 2);
     expect(await ready.json()).toMatchObject({ status: 'draining' });
     expect(await ask('What did the ZETA trial report?')).toMatchObject({ status: 503, body: { error: expect.stringMatching(/shutting down/) } });
     for (const answered of await Promise.all(inFlight)) expect(answered).toMatchObject({ status: 200, body: { mode: 'llm', answer: tokens.join('') } });

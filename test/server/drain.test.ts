@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admission, BusyError, DrainingError } from '../../server/admission.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../support/fake-openai.ts';
 import { buildReviewIndex, type ReviewIndex } from '../support/fixtures.ts';
-import { killAll, spawnServer, waitFor } from '../support/server-process.ts';
+import { killAll, spawnServer, terminateWhileAnswering, waitFor } from '../support/server-process.ts';
 
 const QUESTION = 'What did DESTINY-Gastric01 show?';
 // About 1.6 s of streaming: long enough to signal, probe and ask again while it runs.
@@ -79,13 +79,7 @@ describe('SIGTERM drains the server', () => {
         return { status: response.status, body: (await response.json()) as Record<string, unknown> };
       });
       // Both answers have reached the model: they are in flight.
-      await waitFor(() => (fake.requests.length >= seen + 2 ? true : undefined), 15_000);
-      server.child.kill('SIGTERM');
-
-      const ready = await waitFor(async () => {
-        const response = await fetch(`${server.url}/api/health/ready`);
-        return response.status === 503 ? response : undefined;
-      }, 10_000);
+      const ready = await terminateWhileAnswering(server, () => fake.requests.length, seen + 2);
       expect(await ready.json()).toMatchObject({ status: 'draining' });
       const refused = await ask(server.url);
       expect(refused.status).toBe(503);

@@ -75,3 +75,13 @@ export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** SIGTERMs a server whose answers are in flight (`inFlight` requests reached the model) and waits for readiness to say draining. */
+export async function terminateWhileAnswering(server: ServerProcess, modelRequests: () => number, inFlight: number): Promise<Response> {
+  await waitFor(() => (modelRequests() >= inFlight ? true : undefined), 15_000);
+  server.child.kill('SIGTERM');
+  return waitFor(async () => {
+    const response = await fetch(`${server.url}/api/health/ready`);
+    return response.status === 503 ? response : undefined;
+  }, 10_000);
+}
