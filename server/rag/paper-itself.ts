@@ -55,7 +55,10 @@ function namedPaper(question: AnalyzedQuestion, passages: Passage[], library: Li
   // A name the paper's title does not hold ("the KEYNOTE-811 study") is another study's.
   const keys = question.concepts.filter((concept) => concept.key);
   if (keys.length > 0) {
-    const docId = docIds.find((candidate) => keys.every((concept) => matchWeight(concept, termsOf(candidate)) > 0));
+    const docId = docIds.find((candidate) => {
+      const terms = termsOf(candidate);
+      return keys.every((concept) => matchWeight(concept, terms) > 0);
+    });
     return docId ? library.paper(docId) : undefined;
   }
   if (library.paperCount() === 1) return library.paper(docIds[0] ?? '');

@@ -1,0 +1,46 @@
+/**
+ * Questions about a paper itself in a library of several: its authors come from its byline,
+ * not from an entry of its reference list, and a paper the question does not name is not guessed.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReviewIndex, type ReviewIndex } from '../../support/fixtures.ts';
+import { buildIndex } from '../../../ingest/build.ts';
+import { ask } from '../../../server/rag/answer.ts';
+import type { Library } from '../../../server/rag/library.ts';
+import { answererFor, openLibrary } from '../../../server/rag/setup.ts';
+import { makeJournalPdf } from '../../support/journal-pdf.ts';
+import { AUTHOR_YEAR, TWO_COLUMNS } from '../../support/journal-papers.ts';
+
+let review: ReviewIndex;
+let library: Library;
+
+beforeAll(async () => {
+  review = await buildReviewIndex();
+  await writeFile(join(review.corpusDir, 'ravens.pdf'), await makeJournalPdf(AUTHOR_YEAR));
+  await writeFile(join(review.corpusDir, 'cold-chain.pdf'), await makeJournalPdf(TWO_COLUMNS));
+  await buildIndex({ corpusDir: review.corpusDir, indexDir: review.indexDir, maxFileBytes: review.config.maxFileBytes, embedder: { kind: 'local' } });
+  library = await openLibrary(review.config);
+});
+
+afterAll(async () => {
+  await review?.remove();
+});
+
+const answer = (question: string) => ask(answererFor(library), question, { history: [] });
+
+describe('questions about a paper itself', () => {
+  it('names the authors of the paper the question names, cited to its byline', async () => {
+    const result = await answer('Who wrote the cold-chain vaccine potency paper?');
+    expect(result.abstained).toBe(false);
+    expect(result.answer).toContain('Ada Okafor, Bruno Lindqvist, Chen Wei');
+    expect(result.citations[0]!.kind).not.toBe('reference');
+    expect(result.citations[0]!.text).toContain('Okafor');
+  });
+
+  it('does not give one paper\'s byline for a question that names another', async () => {
+    const result = await answer('Who wrote the paper about ravens following gaze?');
+    expect(result.answer).not.toContain('Okafor');
+  });
+});
