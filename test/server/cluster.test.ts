@@ -210,7 +210,9 @@ describe('PAPERCHAT_WORKERS=2', () => {
     // connection handed to it before it is ready would hang (it has no listener yet).
     const failures: string[] = [];
     const seen = new Set<number>();
-    for (let i = 0; i < 400 && !seen.has(3); i++) {
+    // Bounded by time, not by a count: loading the index takes longer on a busy machine.
+    const deadline = Date.now() + 30_000;
+    while (!seen.has(3) && Date.now() < deadline) {
       try {
         const response = await fetch(`${server.url}/api/health/ready`, { signal: AbortSignal.timeout(5_000) });
         const body = (await response.json()) as { worker: number };
@@ -219,6 +221,7 @@ describe('PAPERCHAT_WORKERS=2', () => {
       } catch (error) {
         failures.push((error as Error).name);
       }
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(failures).toEqual([]);
     expect([...seen].sort()).toEqual([2, 3]);
