@@ -87,6 +87,8 @@ export interface BuildReport {
   removed: string[];
   skipped: string[];
   failed: { file: string; reason: string; keptPrevious: boolean }[];
+  /** Papers with passages that read as instructions to a model (see Chunk.instructions). */
+  flagged: { file: string; passages: number }[];
   ms: number;
 }
 
@@ -121,6 +123,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       removed: [],
       skipped,
       failed: [],
+      flagged: [],
       ms: 0,
     };
 
@@ -298,7 +301,7 @@ async function chooseEmbedder(
   return { embedder: new LsaEmbedder(lsa), lsa };
 }
 
-function summarize(papers: Paper[]): Pick<BuildReport, 'papers' | 'chunks' | 'chunksByKind' | 'references' | 'glossary'> {
+function summarize(papers: Paper[]): Pick<BuildReport, 'papers' | 'chunks' | 'chunksByKind' | 'references' | 'glossary' | 'flagged'> {
   const chunksByKind: Record<ChunkKind, number> = { paragraph: 0, 'table-row': 0, 'figure-caption': 0, reference: 0 };
   for (const paper of papers) for (const chunk of paper.chunks) chunksByKind[chunk.kind]++;
   return {
@@ -307,6 +310,10 @@ function summarize(papers: Paper[]): Pick<BuildReport, 'papers' | 'chunks' | 'ch
     chunksByKind,
     references: papers.reduce((sum, paper) => sum + paper.references.length, 0),
     glossary: papers.reduce((sum, paper) => sum + paper.glossary.length, 0),
+    flagged: papers.flatMap((paper) => {
+      const passages = paper.chunks.filter((chunk) => chunk.instructions).length;
+      return passages > 0 ? [{ file: paper.source, passages }] : [];
+    }),
   };
 }
 

@@ -76,6 +76,9 @@ async function main(argv: string[], invocation: string): Promise<number> {
     const kept = failure.keptPrevious ? ' (kept the previously indexed version)' : '';
     process.stderr.write(`ingest: ${printable(failure.file)}: ${printable(failure.reason)}${kept}\n`);
   }
+  for (const { file, passages } of report.flagged) {
+    process.stderr.write(`ingest: warning: ${printable(file)}: ${passages} passage${passages === 1 ? '' : 's'} read${passages === 1 ? 's' : ''} as instructions to a language model (indexed, never quoted as an answer offline, marked as quoted data for a model)\n`);
+  }
   if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(`${describe(report)}\n`);
   return report.failed.length > 0 ? 1 : 0;

@@ -48,6 +48,12 @@ export interface Chunk {
   /** Chunks cut from the same paragraph or table share a block number. */
   block: number;
   table?: TableCells;
+  /**
+   * Some sentence of it reads as an instruction to a language model (a prompt injection planted
+   * in the paper): such sentences are never quoted as an answer offline, and the passage is
+   * marked as quoted data in the LLM prompt.
+   */
+  instructions?: true;
 }
 
 /** An entry of a paper's own reference list. */

@@ -3,6 +3,7 @@
  * indexed, each carrying its section, page, source span, kind and cited reference numbers.
  */
 import { createHash } from 'node:crypto';
+import { readsAsInstructions } from '../../lib/lexicon/instructions.ts';
 import { splitSentences } from '../../lib/text.ts';
 import { FRONT_MATTER, type Chunk, type ChunkKind, type GlossaryEntry, type Paper, type Reference, type Span, type TableCells } from '../../lib/types.ts';
 import { chunkParagraph, type ChunkingOptions } from '../chunk.ts';
@@ -60,6 +61,7 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
       seq: chunks.length,
       block,
       ...(extra.table ? { table: extra.table } : {}),
+      ...(splitSentences(text).some((sentence) => readsAsInstructions(sentence.text)) ? { instructions: true as const } : {}),
     });
   };
 

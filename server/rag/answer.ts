@@ -133,6 +133,7 @@ async function* answerWithLlm(
     n: i + 1,
     source: [chunk.docTitle, chunk.section, chunk.page !== undefined ? `page ${chunk.page}` : ''].filter(Boolean).join(' — '),
     text: chunk.table?.caption ? `${chunk.table.caption} ${chunk.text}` : chunk.text,
+    ...(chunk.instructions ? { instructions: true } : {}),
   }));
   const guard = new CitationGuard(prompt.length);
   let shown = '';
@@ -156,6 +157,11 @@ async function* answerWithLlm(
         return { answer: final };
       }
       return { notice: 'the model cited no passage, answered offline' };
+    }
+    if (guard.cited.some((n) => prompt[n - 1]?.instructions)) {
+      // Citing text that addresses a model is how an obeyed injection shows: not shown as an answer.
+      yield { type: 'answer-reset' };
+      return { notice: 'the model cited a passage that reads as instructions to a model, answered offline' };
     }
     if (rest) {
       shown += rest;

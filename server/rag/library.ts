@@ -4,6 +4,7 @@
  * answering needs to know about the corpus, computed once per index and cached.
  */
 import type { LoadedIndex } from '../../lib/index-store.ts';
+import { readsAsInstructions } from '../../lib/lexicon/instructions.ts';
 import { searchTerms, splitSentences } from '../../lib/text.ts';
 import type { ChatTurn, Chunk, Embedder, GlossaryEntry, Paper, Reference } from '../../lib/types.ts';
 import { CitationResolver } from '../../lib/citations.ts';
@@ -171,7 +172,9 @@ export class Library {
   /**
    * The sentences of a passage. Paragraph sentences without a citation inherit the next
    * citation of their paragraph (papers cite at the end of a run of sentences), else the
-   * previous one; rows, captions and reference entries are one sentence each.
+   * previous one; rows, captions and reference entries are one sentence each. A sentence that
+   * reads as an instruction to a model (a planted prompt injection) is left out: it is never
+   * quoted as an answer.
    */
   sentences(chunk: Chunk): CitedSentence[] {
     const cached = this.sentenceCache.get(chunk.id);
@@ -197,6 +200,7 @@ export class Library {
         return [{ text: entry.sentence.text, start: entry.sentence.start, end: entry.sentence.end, refs }];
       });
     }
+    if (chunk.instructions) result = result.filter((sentence) => !readsAsInstructions(sentence.text));
     this.sentenceCache.set(chunk.id, result);
     return result;
   }

@@ -113,7 +113,7 @@ describe('running the suite', () => {
       // The "model" repeats the first sentence of passage [1] for the gene question and invents for the rest.
       const prompt = request.messages.at(-1)!.content;
       if (prompt.includes('Question: Which gene encodes HER2')) {
-        const first = /\[1\] \([^)]*\)\n([^]*?[.])\s/.exec(prompt)![1]!;
+        const first = /<passage n="1"[^>]*>\n([^]*?[.])\s/.exec(prompt)![1]!;
         return { kind: 'stream', tokens: [first.replace(/\s*\(\d+(?:,\s*\d+)*\)/g, ''), ' [1].'] };
       }
       return { kind: 'stream', tokens: ['HER2 is found in 99.9% of moonlit tumours [1].'] };

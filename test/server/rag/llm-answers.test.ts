@@ -58,7 +58,7 @@ describe('LLM answers over a streaming OpenAI-compatible server', () => {
     // The prompt carried numbered passages and the question.
     const prompt = fake.requests.at(-1)!;
     expect(prompt.stream).toBe(true);
-    expect(prompt.messages.at(-1)!.content).toMatch(/\[1\] \(/);
+    expect(prompt.messages.at(-1)!.content).toMatch(/<passage n="1" source="[^"]+">\n/);
     expect(prompt.messages.at(-1)!.content).toContain('Question: What did DESTINY-Gastric01 show?');
   });
 
