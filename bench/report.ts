@@ -134,7 +134,7 @@ export function renderAnswering(answering: NonNullable<BenchResult['answering']>
 export function renderThroughput(result: LoadResult): string {
   const levels = result.runs.flatMap((run) => run.levels);
   return table(
-    ['workers', 'transport', 'clients', 'q/s', `q/s per ${result.bucketMs} ms (min / median / p95)`, 'latency p50 / p95 / p99', 'answered', 'errors', 'server RSS max', 'CPU server (primary) / load gen.', 'new connection: first answer p50 / p95 (errors)'],
+    ['workers', 'transport', 'clients', 'q/s', `q/s per ${result.bucketMs} ms (min / median / p95)`, 'latency p50 / p95 / p99', 'answered', 'errors', 'server RSS max', 'CPU server (primary) / load gen.', 'new connection: first answer p50 / p95 / p99 (errors)'],
     levels.map((level) => [
       level.workers === 1 ? '1 (no cluster)' : String(level.workers),
       level.transport === 'http' ? 'HTTP' : 'Socket.IO',
@@ -146,7 +146,7 @@ export function renderThroughput(result: LoadResult): string {
       level.errors === 0 ? '0' : `${level.errors} (${Object.entries(level.errorKinds).map(([kind, n]) => `${kind} ${n}`).join(', ')})`,
       mebibytes(level.rssBytes.max),
       `${share(level.serverCpuShare)}${level.workers > 1 ? ` (${share(level.primaryCpuShare)})` : ''} / ${share(level.clientCpuShare)}`,
-      level.newcomerMs ? `${[level.newcomerMs.median, level.newcomerMs.p95].map(milliseconds).join(' / ')} (${level.newcomerErrors})` : '–',
+      level.newcomerMs ? `${[level.newcomerMs.median, level.newcomerMs.p95, level.newcomerMs.p99].map(milliseconds).join(' / ')} (${level.newcomerErrors})` : '–',
     ]),
   );
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex, type BuildOptions } from '../../ingest/build.ts';
 import { currentVersion, IndexError, loadIndex, readManifest } from '../../lib/index-store.ts';
+import { seededRandom } from '../../lib/random.ts';
 import { REPO, REVIEW, tempDir } from '../support/fixtures.ts';
 import { makePaperPdf } from '../support/pdf.ts';
 
@@ -155,24 +156,37 @@ describe('the index on disk', () => {
     expect((error as Error).message).toMatch(/schema v0, this PaperChat reads v1; run `npm run ingest -- --rebuild`/);
   });
 
-  it('stays whole and loadable when an ingest is killed at any moment', async () => {
+  it('stays whole and loadable when an ingest is killed at any moment, inside the write step too', async () => {
     await buildIndex(options());
     const before = await loadIndex(indexDir);
     await appendFile(join(corpusDir, 'review.txt'), '\n\nA paragraph that makes the next ingest write a new version.\n');
     await writeFile(join(corpusDir, 'vaccines.pdf'), await makePaperPdf());
-    for (const delay of [50, 300, 700, 1100, 1500, 2000]) {
+    const random = seededRandom(11);
+    // Four kills at random moments, then two while a staging folder is being written.
+    const moments: ('write' | number)[] = [...[0, 1, 2, 3].map(() => 50 + Math.floor(random() * 2_500)), 'write', 'write'];
+    let killedWhileWriting = 0;
+    for (const moment of moments) {
       const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'ingest', 'cli.ts'), '--corpus', corpusDir, '--index', indexDir, '--rebuild'], {
         cwd: REPO,
-        stdio: 'ignore',
+        stdio: ['ignore', 'ignore', 'pipe'],
       });
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stderr!.resume();
+      if (moment === 'write') {
+        // Checked, not assumed: the kill lands while the staging folder exists.
+        while (child.exitCode === null && !(await readdir(indexDir)).some((name) => name.startsWith('.staging-'))) await new Promise((resolve) => setTimeout(resolve, 2));
+        if (child.exitCode === null) killedWhileWriting++;
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, moment));
+      }
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
       const index = await loadIndex(indexDir);
       expect(index.chunks.length).toBeGreaterThanOrEqual(before.chunks.length);
       expect(index.vectors.length).toBe(index.chunks.length * index.manifest.embedder.dimensions);
       expect(index.hnsw.getCurrentCount()).toBe(index.chunks.length);
     }
+    expect(killedWhileWriting).toBeGreaterThan(0);
     // The stale lock of the killed process does not block the next ingest.
     const report = await buildIndex(options());
     expect(report.failed).toEqual([]);
