@@ -22,12 +22,16 @@ export function extractGlossary(texts: string[]): GlossaryEntry[] {
     for (const match of text.matchAll(DEFINITION)) {
       // "(MMSE; Folstein et al., 1975)", "(HR, 95% CI …)": the short form is the first item.
       const short = match[1]!.split(/[;,]\s/)[0]!.trim();
-      if (!isShortForm(short)) continue;
+      const unit = !isShortForm(short) && isUnitLike(short);
+      if (!isShortForm(short) && !unit) continue;
       const before = text.slice(Math.max(0, match.index - 200), match.index);
-      const long = longFormFor(short, before);
+      const long = unit ? schwartzHearst(short, before.trim().split(/\s+/).pop() ?? '') : longFormFor(short, before);
       if (long) add(short, long);
     }
   }
+  // Initialisms a paper uses without parentheses, beside the words they stand for.
+  const defined = new Set([...seen.values()].map((entry) => entry.short.toLowerCase()));
+  for (const entry of inlineInitialisms(texts)) if (!defined.has(entry.short.toLowerCase())) add(entry.short, entry.long);
   const entries = [...seen.values()];
   // Clinical tables abbreviate "median X" as "mX" (mOS, mPFS): derive those from X's entry.
   for (const entry of [...entries]) {
@@ -52,6 +56,63 @@ export function abbreviationList(text: string): GlossaryEntry[] {
     entries.push({ short: match[1]!, long: match[2]!.trim() });
   }
   return entries;
+}
+
+/** Words an initialism skips ("Centre *for* Disease Control", "Council *of* Europe"). */
+const SKIPPED = new Set(['of', 'for', 'and', 'the', 'in', 'on', 'to', '&']);
+
+/**
+ * "the European Research Council … ERC Grant", "single gene orthologs … SGOs": an initialism of
+ * three or more capitals used in a passage whose words, in a row, begin with its letters. Only
+ * the same passage counts, so a chance run of initials elsewhere never defines it.
+ */
+export function inlineInitialisms(texts: string[]): GlossaryEntry[] {
+  const entries = new Map<string, GlossaryEntry>();
+  for (const text of texts) {
+    // Citation brackets ("plot[31]") are not part of a word.
+    const plain = text.replace(/\[[\d,;\s–-]*\]?/g, ' ');
+    const words = plain.split(/[\s/]+/).map((word) => word.replace(/^[("'‘“]+|[)"'’”,.;:]+$/g, '')).filter(Boolean);
+    for (const match of plain.matchAll(/\b([A-Z]{3,6})s?\b/g)) {
+      const short = match[1]!;
+      // A run of one letter (AAA, UUU) is a sequence, not an initialism.
+      if (entries.has(short) || /^(.)\1+$/.test(short)) continue;
+      const long = initialsRun(short.toLowerCase(), words);
+      if (long) entries.set(short, { short, long });
+    }
+  }
+  return [...entries.values()];
+}
+
+/**
+ * The first run of words whose initials, skipping function words inside it, spell `letters`;
+ * each counted word is a word of three letters or more (not a code, an acronym or "or").
+ */
+function initialsRun(letters: string, words: string[]): string | undefined {
+  const counts = (word: string) => /^\p{L}[\p{L}-]{2,}$/u.test(word) && !/^[A-Z]{2,}s?$/.test(word) && !SKIPPED.has(word.toLowerCase());
+  for (let start = 0; start < words.length; start++) {
+    let at = 0;
+    let end = start;
+    while (end < words.length && at < letters.length) {
+      const word = words[end]!;
+      if (end > start && SKIPPED.has(word.toLowerCase())) {
+        end++;
+        continue;
+      }
+      if (!counts(word) || word[0]!.toLowerCase() !== letters[at]) break;
+      at++;
+      end++;
+    }
+    if (at === letters.length) return words.slice(start, end).join(' ');
+  }
+  return undefined;
+}
+
+/**
+ * "Gigacalories (Gcal)", "kilopascals (kPa)": a capitalised short form without a second capital,
+ * taken only from the one word just before it (its letters in order, as Schwartz–Hearst match).
+ */
+function isUnitLike(candidate: string): boolean {
+  return /^[A-Za-z][a-z]*[A-Z]?[a-z]*$/.test(candidate) && candidate.length >= 2 && candidate.length <= 5 && !isCommonWord(candidate.toLowerCase());
 }
 
 function isShortForm(candidate: string): boolean {

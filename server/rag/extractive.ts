@@ -162,7 +162,8 @@ function abbreviationAnswer(question: AnalyzedQuestion, library: Library): Cited
   for (const hit of hits) {
     const chunk = definingPassage(hit, library);
     if (!chunk) continue;
-    const sentence = library.sentences(chunk).find((candidate) => new RegExp(definition(hit)).test(candidate.text));
+    const sentences = library.sentences(chunk);
+    const sentence = sentences.find((candidate) => new RegExp(definition(hit)).test(candidate.text)) ?? sentences.find((candidate) => candidate.text.toLowerCase().includes(hit.long.toLowerCase()));
     return [{ text: `${hit.short} stands for ${hit.long}.`, chunk, refs: sentence?.refs ?? [] }];
   }
   return [];
@@ -184,17 +185,29 @@ function abbreviationTarget(question: string): string | undefined {
 
 function matchesTarget(entry: GlossaryEntry, target: string | undefined): boolean {
   if (!target) return false;
-  return entry.short.toLowerCase() === target || target.includes(entry.long.toLowerCase());
+  return singular(entry.short).toLowerCase() === singular(target) || target.includes(entry.long.toLowerCase());
 }
 
+/** A short form, singular or plural ("MHC" names the entry "MHCs"). */
 function namedIn(short: string, text: string): boolean {
-  return new RegExp(`(?<![\\w-])${escapeRegExp(short)}(?![\\w-])`, 'i').test(text);
+  return new RegExp(`(?<![\\w-])${escapeRegExp(singular(short))}s?(?![\\w-])`, 'i').test(text);
 }
 
-/** The first passage that defines an abbreviation: "long form (SHORT)". */
+/** "MHCs" → "MHC", "mhcs" → "mhc"; a short form of one letter and an s stays. */
+function singular(short: string): string {
+  return short.length > 2 ? short.replace(/s$/i, '') : short;
+}
+
+/**
+ * The first passage that defines an abbreviation: "long form (SHORT)", else one that uses both
+ * (an initialism the paper writes beside its words: "the European Research Council … ERC Grant").
+ */
 function definingPassage(entry: GlossaryEntry, library: Library): Chunk | undefined {
   const pattern = new RegExp(`${escapeRegExp(entry.long)}\\s*${definition(entry)}`, 'i');
-  return library.index.chunks.find((chunk) => chunk.kind !== 'reference' && pattern.test(chunk.text));
+  const chunks = library.index.chunks.filter((chunk) => chunk.kind !== 'reference');
+  const long = new RegExp(escapeRegExp(entry.long), 'i');
+  const short = new RegExp(`(?<![\\w-])${escapeRegExp(entry.short)}s?(?![\\w-])`);
+  return chunks.find((chunk) => pattern.test(chunk.text)) ?? chunks.find((chunk) => long.test(chunk.text) && short.test(chunk.text));
 }
 
 /** The parentheses that define a short form: "(MMSE)", or with a citation, "(MMSE; Folstein et al., 1975)". */

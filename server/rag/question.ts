@@ -221,6 +221,8 @@ function intentOf(question: string, namesAbbreviation: boolean): Intent {
   const q = question.toLowerCase();
   if (/\bstands? for\b|\babbreviat|\bacronym\b|\bshort (name|form)\b|\bcode name\b|\bshort for\b|\bspelled out\b|\bfull (name|form)\b|\balso (called|known as)\b|\b(other|another) name\b/.test(q)) return 'abbreviation';
   if (namesAbbreviation && /\bwhat (does|do) \S+ (mean|refer to)\b|\brefer to\b/.test(q)) return 'abbreviation';
+  // "ERC = ?", "what's that unit?" about a short form a paper defines.
+  if (namesAbbreviation && /\S\s*=\s*\?|\bwhat(?:'s|’s| is| are) (?:that|this|these|those) (?:units?|terms?|words?)\b/.test(q)) return 'abbreviation';
   if (/\bname of the (?:[\w-]+ ){0,3}(?:trial|study)\b|\bstudy code\b|\bwhich (?:named )?(?:[\w-]+ ){0,2}(?:trials?|studies|study)\b.*\b(?:support|show|cited|behind|report)|\bsupports? (?:the|this) (?:claim|statement|finding)|\bwhich study\b/.test(q)) {
     return 'reference';
   }

@@ -139,6 +139,12 @@ describe('abbreviations', () => {
     expect(result.citations[0]!.text).toMatch(/Trastuzumab Deruxtecan \(T-DXd\)/);
   });
 
+  it('expands a short form asked as "X = ?", from a passage that writes it beside its words', async () => {
+    const result = await answer('the review keeps saying MHC. MHC = ?');
+    expect(result.answer).toMatch(/^MHCs? stands for major histocompatibility complex(es)? \[1\]\.$/i);
+    expect(result.citations[0]!.text).toMatch(/major histocompatibility complex/i);
+  });
+
   it('does not answer with another abbreviation than the one asked about', async () => {
     const result = await answer('What is QZX short for in the T-DXd trials?');
     expect(result.answer).not.toMatch(/stands for/);
