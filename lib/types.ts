@@ -75,6 +75,8 @@ export interface Reference {
 export interface GlossaryEntry {
   short: string;
   long: string;
+  /** The short form is an author's initials ("AF" for Adriana Freitas), as contribution statements write them. */
+  author?: true;
 }
 
 /** What a paper says about itself on its first page. */

@@ -58,6 +58,33 @@ export function abbreviationList(text: string): GlossaryEntry[] {
   return entries;
 }
 
+/**
+ * Authors by their initials, as contribution and steering-committee statements name them ("FL,
+ * DS and NB conceived the study"): an author's initials (given names, hyphenated parts, middle
+ * initials, surname) that the paper's text uses as a word, when no other author shares them and
+ * no definition claims them.
+ */
+export function authorInitials(authors: string[], texts: string[], defined: GlossaryEntry[]): GlossaryEntry[] {
+  const claimed = new Set(defined.map((entry) => entry.short.toLowerCase()));
+  const byInitials = new Map<string, string[]>();
+  for (const author of authors) {
+    for (const initials of initialsOf(author)) byInitials.set(initials, [...(byInitials.get(initials) ?? []), author]);
+  }
+  const used = new Set(texts.flatMap((text) => text.match(/\b[A-Z]{2,4}\b/g) ?? []));
+  return [...byInitials]
+    .filter(([initials, names]) => names.length === 1 && used.has(initials) && !claimed.has(initials.toLowerCase()))
+    .map(([initials, names]) => ({ short: initials, long: names[0]!, author: true as const }));
+}
+
+/** "Lars-Göran Nilsson" → LGN, LN; "Djoko T. Iskandar" → DTI, DI. */
+function initialsOf(name: string): string[] {
+  const words = name.split(/\s+/).filter((word) => /^\p{Lu}/u.test(word));
+  if (words.length < 2) return [];
+  const all = words.flatMap((word) => word.split('-').map((part) => part[0]!)).join('').toUpperCase();
+  const firstAndLast = `${words[0]![0]}${words[words.length - 1]![0]}`.toUpperCase();
+  return [...new Set([all, firstAndLast])];
+}
+
 /** Words an initialism skips ("Centre *for* Disease Control", "Council *of* Europe"). */
 const SKIPPED = new Set(['of', 'for', 'and', 'the', 'in', 'on', 'to', '&']);
 

@@ -9,7 +9,7 @@ import { FRONT_MATTER, type Chunk, type ChunkKind, type GlossaryEntry, type Pape
 import { chunkParagraph, type ChunkingOptions } from '../chunk.ts';
 import type { SourceText } from '../load.ts';
 import { CitationResolver, detectNumericStyle } from '../../lib/citations.ts';
-import { abbreviationList, extractGlossary } from './glossary.ts';
+import { abbreviationList, authorInitials, extractGlossary } from './glossary.ts';
 import { frontMatter } from './front.ts';
 import { parseReference, splitReferenceEntries } from './references.ts';
 import { parseStructure, type Element } from './structure.ts';
@@ -101,7 +101,7 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
     ...(sourceText.pages ? { pages: sourceText.pages.length } : {}),
     chunks,
     references,
-    glossary: mergeGlossaries(extractGlossary(glossaryTexts), structure.elements.flatMap((element) => (element.kind === 'paragraph' && /^(?:list of )?(?:abbreviations|glossary|nomenclature)$/i.test(element.sectionPath[element.sectionPath.length - 1] ?? '') ? abbreviationList(element.text) : []))),
+    glossary: withAuthors(mergeGlossaries(extractGlossary(glossaryTexts), structure.elements.flatMap((element) => (element.kind === 'paragraph' && /^(?:list of )?(?:abbreviations|glossary|nomenclature)$/i.test(element.sectionPath[element.sectionPath.length - 1] ?? '') ? abbreviationList(element.text) : []))), front.authors, glossaryTexts),
     rejoined: structure.rejoined,
     headings: structure.headings,
     front,
@@ -158,6 +158,10 @@ function linkTableRow(cells: string[], elements: Element[], references: Referenc
 }
 
 /** Definitions from the text, then those of an abbreviation list that the text does not give. */
+function withAuthors(glossary: GlossaryEntry[], authors: string[], texts: string[]): GlossaryEntry[] {
+  return [...glossary, ...authorInitials(authors, texts, glossary)];
+}
+
 function mergeGlossaries(fromText: GlossaryEntry[], fromList: GlossaryEntry[]): GlossaryEntry[] {
   const known = new Set(fromText.map((entry) => entry.short.toLowerCase()));
   return [...fromText, ...fromList.filter((entry) => !known.has(entry.short.toLowerCase()))];

@@ -105,14 +105,20 @@ const present = (statistics: TermStatistics, alternative: string[]) => alternati
 /** Abbreviations and their long forms, as phrases, both ways. */
 function glossaryConcepts(builder: Builder, glossary: GlossaryEntry[]): void {
   const seen = new Set<string>();
+  // Short forms already matched: another paper's entry for the same short form ("FL": foot
+  // length in one paper, an author's initials in another) joins the same words.
+  const matchedShort = new Set<string>();
   for (const entry of glossary) {
     const short = searchTerms(entry.short);
     const long = searchTerms(entry.long);
     if (short.length === 0 || long.length === 0) continue;
     const form = [short, long].find((candidate) => findSequence(builder.terms, candidate, builder.used) !== -1);
-    if (!form) continue;
-    const at = findSequence(builder.terms, form, builder.used);
-    for (let i = at; i < at + form.length; i++) builder.used[i] = true;
+    if (!form && !matchedShort.has(short.join(' '))) continue;
+    if (form) {
+      const at = findSequence(builder.terms, form, builder.used);
+      for (let i = at; i < at + form.length; i++) builder.used[i] = true;
+      if (form === short) matchedShort.add(short.join(' '));
+    }
     const key = `${short.join(' ')}|${long.join(' ')}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -24,7 +24,7 @@ export interface ExtractiveResult {
 
 export function answerExtractively(question: AnalyzedQuestion, passages: Passage[], library: Library): ExtractiveResult {
   if (question.intent === 'abbreviation') {
-    const parts = abbreviationAnswer(question, library);
+    const parts = abbreviationAnswer(question, passages, library);
     if (parts.length > 0) return { parts, answerable: 1 };
   }
   const itself = paperItselfAnswer(question, passages, library);
@@ -64,7 +64,7 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
   }
   if (question.intent === 'definition') {
     const expansion = question.glossaryHits.find((hit) => !candidates.some(({ part }) => part.text.toLowerCase().includes(hit.long.toLowerCase())));
-    const defining = expansion ? definingPassage(expansion, library) : undefined;
+    const defining = expansion ? definingPassage(expansion, library, glossaryPaper(expansion, library)) : undefined;
     if (expansion && defining) candidates.push({ part: { text: `${expansion.short} stands for ${expansion.long}.`, chunk: defining, refs: [] }, priority: 0.5, place: -1 });
   }
   // Short answers: drop the least important parts until the answer fits.
@@ -155,18 +155,29 @@ function rowCompanion(chosen: Evidence[], library: Library): Evidence | undefine
 }
 
 /** "T-DXd stands for trastuzumab deruxtecan [1]." from the glossary, citing where it is defined. */
-function abbreviationAnswer(question: AnalyzedQuestion, library: Library): CitedPart[] {
+function abbreviationAnswer(question: AnalyzedQuestion, passages: Passage[], library: Library): CitedPart[] {
   const target = abbreviationTarget(question.text);
   // Only the abbreviation asked about: another one the question happens to name is no answer.
-  const hits = target ? question.glossaryHits.filter((hit) => matchesTarget(hit, target)) : question.glossaryHits.filter((hit) => namedIn(hit.short, question.text) || namedIn(hit.long, question.text));
-  for (const hit of hits) {
-    const chunk = definingPassage(hit, library);
+  const asked = target ? question.glossaryHits.filter((hit) => matchesTarget(hit, target)) : question.glossaryHits.filter((hit) => namedIn(hit.short, question.text) || namedIn(hit.long, question.text));
+  // Papers may define one short form differently: the paper retrieval ranks first decides.
+  const rankOf = (docId: string | undefined) => {
+    const rank = passages.findIndex((passage) => passage.chunk.docId === docId);
+    return rank < 0 ? passages.length : rank;
+  };
+  const hits = asked.map((hit) => ({ hit, docId: glossaryPaper(hit, library) })).sort((a, b) => rankOf(a.docId) - rankOf(b.docId));
+  for (const { hit, docId } of hits) {
+    const chunk = definingPassage(hit, library, docId);
     if (!chunk) continue;
     const sentences = library.sentences(chunk);
     const sentence = sentences.find((candidate) => new RegExp(definition(hit)).test(candidate.text)) ?? sentences.find((candidate) => candidate.text.toLowerCase().includes(hit.long.toLowerCase()));
-    return [{ text: `${hit.short} stands for ${hit.long}.`, chunk, refs: sentence?.refs ?? [] }];
+    return [{ text: hit.author ? `${hit.short} is ${hit.long}, an author of the paper.` : `${hit.short} stands for ${hit.long}.`, chunk, refs: sentence?.refs ?? [] }];
   }
   return [];
+}
+
+/** The paper whose glossary holds the entry. */
+function glossaryPaper(entry: GlossaryEntry, library: Library): string | undefined {
+  return library.index.papers.find((paper) => paper.glossary.includes(entry))?.docId;
 }
 
 /** The term a "what does X stand for / abbreviation for Y" question asks about. */
@@ -202,12 +213,17 @@ function singular(short: string): string {
  * The first passage that defines an abbreviation: "long form (SHORT)", else one that uses both
  * (an initialism the paper writes beside its words: "the European Research Council … ERC Grant").
  */
-function definingPassage(entry: GlossaryEntry, library: Library): Chunk | undefined {
+function definingPassage(entry: GlossaryEntry, library: Library, docId: string | undefined): Chunk | undefined {
   const pattern = new RegExp(`${escapeRegExp(entry.long)}\\s*${definition(entry)}`, 'i');
-  const chunks = library.index.chunks.filter((chunk) => chunk.kind !== 'reference');
+  const chunks = library.index.chunks.filter((chunk) => chunk.kind !== 'reference' && (docId === undefined || chunk.docId === docId));
   const long = new RegExp(escapeRegExp(entry.long), 'i');
   const short = new RegExp(`(?<![\\w-])${escapeRegExp(entry.short)}s?(?![\\w-])`);
-  return chunks.find((chunk) => pattern.test(chunk.text)) ?? chunks.find((chunk) => long.test(chunk.text) && short.test(chunk.text));
+  return (
+    chunks.find((chunk) => pattern.test(chunk.text)) ??
+    chunks.find((chunk) => long.test(chunk.text) && short.test(chunk.text)) ??
+    // An author's initials: the byline names the author.
+    (entry.author ? chunks.find((chunk) => long.test(chunk.text)) : undefined)
+  );
 }
 
 /** The parentheses that define a short form: "(MMSE)", or with a citation, "(MMSE; Folstein et al., 1975)". */

@@ -223,6 +223,8 @@ function intentOf(question: string, namesAbbreviation: boolean): Intent {
   if (namesAbbreviation && /\bwhat (does|do) \S+ (mean|refer to)\b|\brefer to\b/.test(q)) return 'abbreviation';
   // "ERC = ?", "what's that unit?" about a short form a paper defines.
   if (namesAbbreviation && /\S\s*=\s*\?|\bwhat(?:'s|’s| is| are) (?:that|this|these|those) (?:units?|terms?|words?)\b/.test(q)) return 'abbreviation';
+  // "Who is AF?": initials a paper uses for one of its authors.
+  if (namesAbbreviation && /\b[Ww]ho(?:'s|’s| is| was)\s+[A-Z]{2,4}\b/.test(question)) return 'abbreviation';
   if (/\bname of the (?:[\w-]+ ){0,3}(?:trial|study)\b|\bstudy code\b|\bwhich (?:named )?(?:[\w-]+ ){0,2}(?:trials?|studies|study)\b.*\b(?:support|show|cited|behind|report)|\bsupports? (?:the|this) (?:claim|statement|finding)|\bwhich study\b/.test(q)) {
     return 'reference';
   }

@@ -1,6 +1,6 @@
 /** Abbreviations defined in running text, as papers write them. */
 import { describe, expect, it } from 'vitest';
-import { extractGlossary } from '../../ingest/parse/glossary.ts';
+import { authorInitials, extractGlossary } from '../../ingest/parse/glossary.ts';
 
 const pairs = (text: string) => extractGlossary([text]).map((entry) => `${entry.short} = ${entry.long}`);
 
@@ -29,5 +29,20 @@ describe('extractGlossary', () => {
 
   it('takes no short form from counts and percentages in parentheses', () => {
     expect(pairs('Most patients (n = 12, 40%) were women, and few (p < 0.05; two-sided) were old.')).toEqual([]);
+  });
+});
+
+describe('authorInitials', () => {
+  const authors = ['France Légaré', 'Dawn Stacey', 'Lars-Göran Nilsson', 'Djoko T. Iskandar', 'David Smith'];
+  const text = 'FL, LGN and DTI conceived the study; AF coordinates it. DS wrote the protocol.';
+
+  it('names the authors whose initials the text uses, with hyphenated and middle initials', () => {
+    expect(authorInitials(authors, [text], []).map((entry) => `${entry.short} = ${entry.long}`)).toEqual(['FL = France Légaré', 'LGN = Lars-Göran Nilsson', 'DTI = Djoko T. Iskandar']);
+  });
+
+  it('leaves out initials two authors share, and initials the paper defines otherwise', () => {
+    const entries = authorInitials(authors, [text], [{ short: 'FL', long: 'foot length' }]);
+    expect(entries.map((entry) => entry.short)).not.toContain('FL');
+    expect(entries.map((entry) => entry.short)).not.toContain('DS');
   });
 });

@@ -19,7 +19,11 @@ let library: Library;
 beforeAll(async () => {
   review = await buildReviewIndex();
   await writeFile(join(review.corpusDir, 'ravens.pdf'), await makeJournalPdf(AUTHOR_YEAR));
-  await writeFile(join(review.corpusDir, 'cold-chain.pdf'), await makeJournalPdf(TWO_COLUMNS));
+  // A contributions statement names the authors by their initials, as journals print it.
+  const contributions = { heading: '4. Author contributions', paragraphs: ['AO and BL designed the survey; CW modelled the potency loss and wrote the first draft.'] };
+  await writeFile(join(review.corpusDir, 'cold-chain.pdf'), await makeJournalPdf({ ...TWO_COLUMNS, sections: [...TWO_COLUMNS.sections, contributions] }));
+  // Another paper uses the same initials for something else.
+  await writeFile(join(review.corpusDir, 'lasers.md'), '# Continuous-wave lasers for tissue welding\n\n## Methods\n\nA continuous wave (CW) laser at 980 nm welded the tissue samples. The CW output was held at 2 W.\n');
   await buildIndex({ corpusDir: review.corpusDir, indexDir: review.indexDir, maxFileBytes: review.config.maxFileBytes, embedder: { kind: 'local' } });
   library = await openLibrary(review.config);
 });
@@ -44,3 +48,17 @@ describe('questions about a paper itself', () => {
     expect(result.answer).not.toContain('Okafor');
   });
 });
+
+describe('initials', () => {
+  it('names the author a contributions statement means by initials, from that paper\'s byline', async () => {
+    const result = await answer('Who is CW in the cold-chain vaccine potency paper?');
+    expect(result.answer).toMatch(/^CW is Chen Wei, an author of the paper \[1\]\.$/);
+    expect(result.citations[0]!.text).toContain('Chen Wei');
+  });
+
+  it('expands the same short form as the paper asked about defines it', async () => {
+    const result = await answer('What does CW stand for in the tissue welding lasers paper?');
+    expect(result.answer).toMatch(/^CW stands for continuous wave \[1\]\.$/);
+  });
+});
+
