@@ -4,7 +4,7 @@
  * headings, the number of tables, the number of references, sample entries' authors, year and
  * DOI, in-text citations linked to entries, and page furniture left inside passages.
  */
-import { FRONT_MATTER, type Paper } from '../lib/types.ts';
+import { FRONT_MATTER, RUNNING_HEAD, type Paper } from '../lib/types.ts';
 
 export interface TruthReference {
   n: number;
@@ -60,8 +60,9 @@ export function scorePaper(name: string, paper: Paper, truth: Truth, furniture: 
   const recall = expected.length === 0 ? 1 : matched / expected.length;
   // Numbered tables, with rows or (when the layout hid them) by their caption alone.
   const tables = new Set(paper.chunks.filter((chunk) => chunk.table && /\d/.test(chunk.table.label)).map((chunk) => chunk.table!.label));
-  const body = paper.chunks.filter((chunk) => chunk.kind === 'paragraph' && chunk.section !== FRONT_MATTER);
-  const passages = paper.chunks.filter((chunk) => chunk.kind !== 'reference');
+  const body = paper.chunks.filter((chunk) => chunk.kind === 'paragraph' && chunk.sectionPath[0] !== FRONT_MATTER);
+  // The running head is kept once, on purpose, as its own passage: furniture inside the others is the fault.
+  const passages = paper.chunks.filter((chunk) => chunk.kind !== 'reference' && chunk.section !== RUNNING_HEAD);
   return {
     name,
     titleExact: normalizeHeading(paper.title) === normalizeHeading(truth.title),

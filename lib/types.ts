@@ -22,6 +22,8 @@ export interface TableCells {
 
 /** The section of a paper's first-page matter (title, journal, authors, affiliations). */
 export const FRONT_MATTER = 'Front matter';
+/** The lines printed on every page (journal, year, volume), kept once as a front-matter passage. */
+export const RUNNING_HEAD = 'Running head';
 
 /** One retrievable passage. */
 export interface Chunk {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readsAsInstructions } from '../../lib/lexicon/instructions.ts';
 import { splitSentences } from '../../lib/text.ts';
-import { FRONT_MATTER, type Chunk, type ChunkKind, type GlossaryEntry, type Paper, type Reference, type Span, type TableCells } from '../../lib/types.ts';
+import { FRONT_MATTER, RUNNING_HEAD, type Chunk, type ChunkKind, type GlossaryEntry, type Paper, type Reference, type Span, type TableCells } from '../../lib/types.ts';
 import { chunkParagraph, type ChunkingOptions } from '../chunk.ts';
 import type { SourceText } from '../load.ts';
 import { CitationResolver, detectNumericStyle } from '../../lib/citations.ts';
@@ -69,6 +69,12 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
   const whole = { start: 0, end: sourceText.text.length };
   add('paragraph', structure.title, locator.locate(structure.title, whole), [FRONT_MATTER]);
   block++;
+  // Often the only place a paper names its journal and year ("Légaré et al. Trials (2015) 16:50").
+  const head = runningHead(front.printed ?? []);
+  if (head) {
+    add('paragraph', head, { start: 0, end: 0 }, [FRONT_MATTER, RUNNING_HEAD]);
+    block++;
+  }
   for (const element of structure.elements) {
     if (element.kind === 'paragraph') {
       for (const piece of chunkParagraph(element.text, options.chunking)) add('paragraph', piece.text, element.span, element.sectionPath);
@@ -158,6 +164,15 @@ function linkTableRow(cells: string[], elements: Element[], references: Referenc
 }
 
 /** Definitions from the text, then those of an abbreviation list that the text does not give. */
+/**
+ * The page furniture worth keeping: lines with a year, a volume or a DOI, or words beyond a page
+ * count ("Page 2 of 8" and scanner stamps of digits go); joined in the order printed.
+ */
+function runningHead(printed: string[]): string | undefined {
+  const kept = printed.map((line) => line.replace(/\s*\|\s*$/, '').trim()).filter((line) => !/^(?:page\s+)?\d+(?:\s+of\s+\d+)?$/i.test(line) && (/\b(?:19|20)\d{2}\b|\bdoi\b|\b10\.\d{4,}\//i.test(line) || /\p{L}{4,}/u.test(line.replace(/\bpage\b/gi, ''))));
+  return kept.length > 0 ? kept.join(' · ') : undefined;
+}
+
 function withAuthors(glossary: GlossaryEntry[], authors: string[], texts: string[]): GlossaryEntry[] {
   return [...glossary, ...authorInitials(authors, texts, glossary)];
 }

@@ -4,7 +4,7 @@
  * asks for that paper's authors, not for those of a paper it cites.
  */
 import { searchTerms } from '../../lib/text.ts';
-import type { Chunk, Paper } from '../../lib/types.ts';
+import { FRONT_MATTER, RUNNING_HEAD, type Chunk, type Paper } from '../../lib/types.ts';
 import type { CitedPart } from './cite.ts';
 import { matchWeight } from './concepts.ts';
 import type { Library } from './library.ts';
@@ -18,6 +18,8 @@ const CITED = /\b(?:cited|cites|citing|referenced|references?)\b|\b(?:they|autho
 /** A front matter line saying where and when the paper appeared (bibliographic conventions). */
 const IMPRINT = /\b(?:published|volume|vol\.|article id|copyright|received|accepted)\b|©|\(\s*(?:19|20)\d{2}\s*\)/i;
 const YEAR = /\b(?:19|20)\d{2}\b/;
+/** Journal (year) volume:page, as running heads and citation lines print it. */
+const CITATION_LINE = /\(\s*(?:19|20)\d{2}\s*\)\s*\d+\s*[:(]/;
 /** Authors named before "et al.": as reference lists shorten long author lists. */
 const LISTED_AUTHORS = 6;
 
@@ -25,7 +27,7 @@ export function paperItselfAnswer(question: AnalyzedQuestion, passages: Passage[
   if (!['author', 'journal', 'year', 'doi'].includes(question.expected) || !DOCUMENT.test(question.text) || CITED.test(question.text)) return undefined;
   const paper = namedPaper(question, passages, library);
   if (!paper) return undefined;
-  const front = paper.chunks.filter((chunk) => chunk.section === 'Front matter' && chunk.kind === 'paragraph');
+  const front = paper.chunks.filter((chunk) => chunk.sectionPath[0] === FRONT_MATTER && chunk.kind === 'paragraph');
   const title = `“${paper.title.replace(/\.$/, '')}”`;
   if (question.expected === 'author') {
     const authors = paper.front?.authors ?? [];
@@ -67,12 +69,17 @@ function namedPaper(question: AnalyzedQuestion, passages: Passage[], library: Li
   return best && best.weight > 0 && (!next || best.weight > next.weight) ? library.paper(best.docId) : undefined;
 }
 
-/** The front matter sentence with the journal and the year: the one with the DOI or the volume first. */
+/**
+ * The front matter sentence with the journal and the year: one with the DOI or a citation line
+ * ("Trials (2015) 16:50") first, then one with a volume; a running head without either (a
+ * download stamp's date) last.
+ */
 function imprintSentence(front: Chunk[], doi: string | undefined, library: Library): { text: string; chunk: Chunk } | undefined {
   const sentences = front.flatMap((chunk) => library.sentences(chunk).map((sentence) => ({ text: sentence.text.trim(), chunk })));
-  const candidates = sentences.filter((sentence) => IMPRINT.test(sentence.text) && YEAR.test(sentence.text));
-  const rank = (text: string) => (doi && text.toLowerCase().includes(doi.toLowerCase()) ? 0 : /\bvol(?:ume|\.)/i.test(text) ? 1 : 2);
-  return candidates.sort((a, b) => rank(a.text) - rank(b.text))[0];
+  const candidates = sentences.filter((sentence) => (IMPRINT.test(sentence.text) || sentence.chunk.section === RUNNING_HEAD) && YEAR.test(sentence.text));
+  const rank = ({ text, chunk }: { text: string; chunk: Chunk }) =>
+    (doi && text.toLowerCase().includes(doi.toLowerCase())) || CITATION_LINE.test(text) ? 0 : /\bvol(?:ume|\.)/i.test(text) ? 1 : chunk.section === RUNNING_HEAD ? 3 : 2;
+  return candidates.sort((a, b) => rank(a) - rank(b))[0];
 }
 
 /** "France Légaré" → "Légaré"; "Chen Jian-Hui" → "Jian-Hui" (the name as printed, last word). */

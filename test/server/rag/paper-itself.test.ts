@@ -49,6 +49,14 @@ describe('questions about a paper itself', () => {
   });
 });
 
+describe('the running head', () => {
+  it('gives the journal and year a paper prints only at the top of its pages, cited to that line', async () => {
+    const result = await answer('Which journal was the cold-chain vaccine potency paper published in, and what year?');
+    expect(result.answer).toMatch(/Journal of Layout Tests \(2024\) 7:101/);
+    expect(result.citations[0]!.section).toBe('Running head');
+  });
+});
+
 describe('initials', () => {
   it('names the author a contributions statement means by initials, from that paper\'s byline', async () => {
     const result = await answer('Who is CW in the cold-chain vaccine potency paper?');
