@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { benchLibrary, benchTransports, payloadOf } from './answering.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
-import { benchLoad, type LoadResult, type LoadRun, type LoadTarget } from './load.ts';
+import { balancedUnavailable, startBalanced } from './balanced.ts';
+import { benchLoad, describeSetup, type LoadPlan, type LoadResult, type LoadRun, type LoadTarget } from './load.ts';
 import { describeMachine } from './machine.ts';
 import { benchPeer } from './peer.ts';
 import { fullPlan, quickPlan, SECTIONS, type BenchPlan, type Section } from './plan.ts';
@@ -33,8 +34,10 @@ temporary copies of the corpus and index (data/index is never touched).
   answering     retrieval and whole answers in the library, POST /api/ask, Socket.IO
                 first delta and final answer (p50 / p95 / p99)
   throughput    1, 8 and 64 concurrent clients over HTTP and Socket.IO, from a separate
-                load-generator process, against one process and against 2 workers
-                (PAPERCHAT_WORKERS=2); server memory idle and under load
+                load-generator process, against one process, against 2 workers
+                (PAPERCHAT_WORKERS=2) and against two servers behind haproxy sharing Redis
+                (needs Debian's redis-server and haproxy; skipped, saying so, without them);
+                server memory idle and under load
   peer          the eval questions through a plain LangChain pipeline, next to ours
   scaling       synthetic 10×, 100×, 1,000× corpora: HNSW build, size, latency and
                 recall@10 against brute force
@@ -166,26 +169,44 @@ async function runServers(result: BenchResult, workspace: Workspace, questions: 
   const wants = (section: Section) => plan.sections.includes(section);
   const library = wants('answering') ? await benchLibrary(workspace, questions, plan.answeringPasses, progress) : undefined;
   const plans = wants('throughput') ? [...plan.load.servers] : [];
-  if (library && !plans.some((target) => target.workers === 1)) plans.unshift({ workers: 1, concurrency: [] });
+  if (library && !plans.some((target) => target.workers === 1 && !target.servers)) plans.unshift({ workers: 1, concurrency: [] });
   const targets: LoadTarget[] = [];
+  const skipped: NonNullable<LoadResult['skipped']> = [];
   try {
     for (const target of plans) {
-      progress.say('server', `starting the server (${target.workers === 1 ? 'one process' : `${target.workers} workers`}) for the loopback and load measurements`);
-      targets.push({ ...target, server: await startServer({ repo: workspace.repo, env: offlineEnvironment(workspace), workers: target.workers }) });
+      const started = await startTarget(target, workspace, progress);
+      if (typeof started === 'string') skipped.push({ run: describeSetup(target), reason: started });
+      else targets.push({ ...target, server: started });
     }
-    const single = targets.find((target) => target.workers === 1);
+    const single = targets.find((target) => target.workers === 1 && !target.servers);
     if (library && single) result.answering = { library, transports: await benchTransports(single.server.url, questions, plan.transportPasses, progress) };
     const loaded = targets.filter((target) => target.concurrency.length > 0);
-    if (loaded.length > 0) result.throughput = await benchLoad(workspace, loaded, questions.map(payloadOf), plan.load, progress);
+    if (loaded.length > 0) result.throughput = { ...(await benchLoad(workspace, loaded, questions.map(payloadOf), plan.load, progress)), ...(skipped.length > 0 ? { skipped } : {}) };
   } finally {
     await Promise.all(targets.map((target) => target.server.stop()));
   }
   if (result.throughput) result.memory = { ...result.memory, ...memoryUnderLoad(result.throughput) };
 }
 
+/** Starts one server setup of the plan; a string says why it cannot run here (printed, and kept in the results). */
+async function startTarget(target: LoadPlan['servers'][number], workspace: Workspace, progress: Progress): Promise<LoadTarget['server'] | string> {
+  const env = offlineEnvironment(workspace);
+  if (!target.servers) {
+    progress.say('server', `starting the server (${target.workers === 1 ? 'one process' : `${target.workers} workers`}) for the loopback and load measurements`);
+    return startServer({ repo: workspace.repo, env, workers: target.workers });
+  }
+  const unavailable = balancedUnavailable();
+  if (unavailable) {
+    progress.say('server', `skipping ${describeSetup(target)}: ${unavailable}`);
+    return unavailable;
+  }
+  progress.say('server', `starting ${describeSetup(target)} for the load measurements`);
+  return startBalanced({ repo: workspace.repo, env, servers: target.servers, workers: target.workers, dir: workspace.scratch('balanced') });
+}
+
 function memoryUnderLoad(throughput: LoadResult): MemoryResult {
-  const single = throughput.runs.find((run) => run.workers === 1);
-  const cluster = throughput.runs.find((run) => run.workers > 1);
+  const single = throughput.runs.find((run) => run.workers === 1 && !run.servers);
+  const cluster = throughput.runs.find((run) => run.workers > 1 && !run.servers);
   const peak = (run: LoadRun) => Math.max(...run.levels.map((level) => level.rssBytes.max));
   return {
     ...(single ? { beforeLoadBytes: single.rssBeforeBytes, underLoadMaxBytes: peak(single), afterLoadBytes: single.rssAfterBytes } : {}),

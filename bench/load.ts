@@ -19,6 +19,8 @@ export type Transport = 'http' | 'socket';
 export interface LoadLevelResult {
   /** PAPERCHAT_WORKERS of the server measured (1: one process, no cluster). */
   workers: number;
+  /** Set for servers behind haproxy sharing Redis (bench/balanced.ts): how many. */
+  servers?: number;
   transport: Transport;
   concurrency: number;
   windowMs: number;
@@ -45,6 +47,7 @@ export interface LoadLevelResult {
 /** The levels measured on one server. */
 export interface LoadRun {
   workers: number;
+  servers?: number;
   levels: LoadLevelResult[];
   /** Server RSS before the first level (warm) and 1 s after the last. */
   rssBeforeBytes: number;
@@ -54,11 +57,16 @@ export interface LoadRun {
 export interface LoadResult {
   bucketMs: number;
   runs: LoadRun[];
+  /** Runs of the plan that could not happen on this machine, and why. */
+  skipped?: { run: string; reason: string }[];
 }
 
 export interface LoadPlan {
-  /** The servers measured (all started, levels interleaved): PAPERCHAT_WORKERS and the client counts for each. */
-  servers: { workers: number; concurrency: number[] }[];
+  /**
+   * The servers measured (all started, levels interleaved): PAPERCHAT_WORKERS and the client
+   * counts for each; `servers`: that many servers behind haproxy sharing Redis (bench/balanced.ts).
+   */
+  servers: { workers: number; servers?: number; concurrency: number[] }[];
   /** Uncounted load before each window. */
   warmupMs: number;
   windowMs: number;
@@ -73,6 +81,7 @@ const PROBE_EVERY_MS = 250;
 /** A server under test: how it was started and the running process. */
 export interface LoadTarget {
   workers: number;
+  servers?: number;
   concurrency: number[];
   server: ServerProcess;
 }
@@ -85,17 +94,17 @@ export interface LoadTarget {
 export async function benchLoad(workspace: Workspace, targets: LoadTarget[], questions: AskPayload[], plan: LoadPlan, progress: Progress): Promise<LoadResult> {
   for (const target of targets) await warmUp(target.server.url, questions);
   progress.say('throughput', `warmed ${targets.length} server(s) with a pass of the questions`);
-  const runs = await Promise.all(targets.map(async (target): Promise<LoadRun> => ({ workers: target.workers, levels: [], rssBeforeBytes: await target.server.rssBytes(), rssAfterBytes: 0 })));
+  const runs = await Promise.all(targets.map(async (target): Promise<LoadRun> => ({ ...setupOf(target), levels: [], rssBeforeBytes: await target.server.rssBytes(), rssAfterBytes: 0 })));
   const counts = [...new Set(targets.flatMap((target) => target.concurrency))].sort((a, b) => a - b);
   for (const transport of ['http', 'socket'] as const) {
     for (const concurrency of counts) {
       for (const [i, target] of targets.entries()) {
         if (!target.concurrency.includes(concurrency)) continue;
-        const level = { workers: target.workers, ...(await runLevel(workspace, target.server, levelConfig(target.server.url, transport, concurrency, questions, plan))) };
+        const level = { ...setupOf(target), ...(await runLevel(workspace, target.server, levelConfig(target.server.url, transport, concurrency, questions, plan))) };
         runs[i]!.levels.push(level);
         progress.say(
           'throughput',
-          `${target.workers} worker(s), ${transport} × ${concurrency}: ${level.questionsPerSecond.toFixed(0)} q/s, p95 ${level.latencyMs.p95.toFixed(1)} ms, ${level.errors} errors, ` +
+          `${describeSetup(target)}, ${transport} × ${concurrency}: ${level.questionsPerSecond.toFixed(0)} q/s, p95 ${level.latencyMs.p95.toFixed(1)} ms, ${level.errors} errors, ` +
             `newcomer p50 ${level.newcomerMs.median.toFixed(1)} ms, ` +
             `RSS ≤ ${(level.rssBytes.max / 2 ** 20).toFixed(0)} MiB, CPU server ${percentOf(level.serverCpuShare)} / load ${percentOf(level.clientCpuShare)}`,
         );
@@ -224,6 +233,16 @@ async function runLevel(workspace: Workspace, server: ServerProcess, config: Loa
     newcomerMs: summarize(result.newcomerLatenciesMs),
     newcomerErrors: Object.values(result.newcomerErrorKinds).reduce((sum, n) => sum + n, 0),
   };
+}
+
+function setupOf(target: LoadTarget): Pick<LoadRun, 'workers' | 'servers'> {
+  return { workers: target.workers, ...(target.servers ? { servers: target.servers } : {}) };
+}
+
+/** "1 worker(s)", "2 worker(s)", "2 servers × 1 process, haproxy, Redis": a server setup in words. */
+export function describeSetup(setup: { workers: number; servers?: number }): string {
+  if (!setup.servers) return `${setup.workers} worker(s)`;
+  return `${setup.servers} servers × ${setup.workers === 1 ? '1 process' : `${setup.workers} workers`}, haproxy, Redis`;
 }
 
 function percentOf(share: number | undefined): string {

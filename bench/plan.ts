@@ -47,6 +47,8 @@ export function fullPlan(): BenchPlan {
       servers: [
         { workers: 1, concurrency: [1, 8, 64] },
         { workers: 2, concurrency: [1, 8, 64] },
+        // Several machines behind one address, on this one: two servers, haproxy, Redis.
+        { workers: 1, servers: 2, concurrency: [1, 8, 64] },
       ],
       warmupMs: 1_000,
       windowMs: 5_000,
@@ -83,6 +85,7 @@ export function quickPlan(): BenchPlan {
       servers: [
         { workers: 1, concurrency: [1, 8, 64] },
         { workers: 2, concurrency: [8, 64] },
+        { workers: 1, servers: 2, concurrency: [8, 64] },
       ],
       warmupMs: 500,
       windowMs: 1_500,

@@ -5,7 +5,7 @@
 import type { TransportLatency, LibraryLatency } from './answering.ts';
 import type { ColdStartResult } from './cold-start.ts';
 import type { IngestResult } from './ingest.ts';
-import type { LoadResult } from './load.ts';
+import { describeSetup, type LoadResult } from './load.ts';
 import type { Machine } from './machine.ts';
 import type { PeerResult } from './peer.ts';
 import type { BenchPlan } from './plan.ts';
@@ -133,10 +133,10 @@ export function renderAnswering(answering: NonNullable<BenchResult['answering']>
 
 export function renderThroughput(result: LoadResult): string {
   const levels = result.runs.flatMap((run) => run.levels);
-  return table(
-    ['workers', 'transport', 'clients', 'q/s', `q/s per ${result.bucketMs} ms (min / median / p95)`, 'latency p50 / p95 / p99', 'answered', 'errors', 'server RSS max', 'CPU server (primary) / load gen.', 'new connection: first answer p50 / p95 / p99 (errors)'],
+  const rendered = table(
+    ['setup', 'transport', 'clients', 'q/s', `q/s per ${result.bucketMs} ms (min / median / p95)`, 'latency p50 / p95 / p99', 'answered', 'errors', 'server RSS max', 'CPU server (primary) / load gen.', 'new connection: first answer p50 / p95 (errors)'],
     levels.map((level) => [
-      level.workers === 1 ? '1 (no cluster)' : String(level.workers),
+      level.servers ? describeSetup(level) : level.workers === 1 ? '1 (no cluster)' : `${level.workers} workers`,
       level.transport === 'http' ? 'HTTP' : 'Socket.IO',
       String(level.concurrency),
       count(level.questionsPerSecond),
@@ -145,10 +145,16 @@ export function renderThroughput(result: LoadResult): string {
       count(level.completed),
       level.errors === 0 ? '0' : `${level.errors} (${Object.entries(level.errorKinds).map(([kind, n]) => `${kind} ${n}`).join(', ')})`,
       mebibytes(level.rssBytes.max),
-      `${share(level.serverCpuShare)}${level.workers > 1 ? ` (${share(level.primaryCpuShare)})` : ''} / ${share(level.clientCpuShare)}`,
-      level.newcomerMs ? `${[level.newcomerMs.median, level.newcomerMs.p95, level.newcomerMs.p99].map(milliseconds).join(' / ')} (${level.newcomerErrors})` : '–',
+      `${share(level.serverCpuShare)}${level.workers > 1 || level.servers ? ` (${share(level.primaryCpuShare)})` : ''} / ${share(level.clientCpuShare)}`,
+      level.newcomerMs ? `${[level.newcomerMs.median, level.newcomerMs.p95].map(milliseconds).join(' / ')} (${level.newcomerErrors})` : '–',
     ]),
   );
+  const notes: string[] = [];
+  if (levels.some((level) => level.servers)) {
+    notes.push('Behind haproxy: RSS and CPU are the whole stack (servers, haproxy, Redis); "primary" is haproxy + Redis. The rate limit is on there (every question counted in Redis, none refused); the other setups run without one.');
+  }
+  for (const { run, reason } of result.skipped ?? []) notes.push(`Not measured: ${run}: ${reason}.`);
+  return [rendered, ...notes].join('\n\n');
 }
 
 export function renderMemory(memory: MemoryResult): string {

@@ -166,7 +166,7 @@ export async function cpuMilliseconds(pid: number, ticksPerSecond: number): Prom
 }
 
 /** The kernel's clock ticks per second (USER_HZ), which /proc/<pid>/stat counts in. */
-async function clockTicksPerSecond(): Promise<number> {
+export async function clockTicksPerSecond(): Promise<number> {
   try {
     return Number((await promisify(execFile)('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
   } catch {

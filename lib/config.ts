@@ -2,7 +2,7 @@
  * All configuration, parsed once from the environment into a typed object. Nothing else reads
  * `process.env`; entry points call `loadConfig(process.env)` and pass the result down.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BUILT_IN_VOCABULARY } from './lexicon/vocabulary.ts';
@@ -37,6 +37,10 @@ const EnvSchema = z.object({
   // Below Kubernetes' default 30 s grace period, so the process ends on its own before SIGKILL.
   PAPERCHAT_DRAIN_TIMEOUT_MS: positiveInt(25_000),
   PAPERCHAT_LOG: z.enum(['info', 'silent'], { message: 'must be "info" or "silent"' }).default('info'),
+  // Several servers behind one address share Socket.IO events, the rate limit and index versions here.
+  PAPERCHAT_REDIS_URL: optionalString.refine((value) => value === undefined || /^rediss?:\/\/\S+$/.test(value), 'must be a URL such as redis://127.0.0.1:6379'),
+  // How health and the replica list name this server; the machine's name unless set.
+  PAPERCHAT_SERVER_NAME: optionalString.refine((value) => value === undefined || /^[\w.-]{1,64}$/.test(value), 'must be 1 to 64 letters, digits, ".", "-" or "_"'),
   // Lets the page add papers when the server listens beyond loopback (server/upload.ts).
   PAPERCHAT_ADMIN_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, 'must be at least 16 characters'),
   PAPERCHAT_VOCABULARY: optionalString,
@@ -94,6 +98,10 @@ export interface Config {
     workers: number;
     /** On SIGTERM, how long answers in flight may take to finish before the server closes anyway. */
     drainTimeoutMs: number;
+    /** Shared by several servers (server/redis.ts); undefined: each process on its own, as on one machine. */
+    redisUrl?: string;
+    /** This server's name in health and the replica list. */
+    name: string;
   };
 }
 
@@ -138,6 +146,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       ...(e.PAPERCHAT_ADMIN_TOKEN ? { adminToken: e.PAPERCHAT_ADMIN_TOKEN } : {}),
       workers: e.PAPERCHAT_WORKERS === 'auto' ? availableParallelism() : e.PAPERCHAT_WORKERS,
       drainTimeoutMs: e.PAPERCHAT_DRAIN_TIMEOUT_MS,
+      ...(e.PAPERCHAT_REDIS_URL ? { redisUrl: e.PAPERCHAT_REDIS_URL } : {}),
+      name: e.PAPERCHAT_SERVER_NAME ?? hostname(),
     },
   };
 }

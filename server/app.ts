@@ -3,13 +3,14 @@
  * Socket.IO on the same HTTP server. `createApp` builds it without listening, so tests can
  * start it on port 0; `server/main.ts` is the only place that listens.
  */
+import cluster from 'node:cluster';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from 'cors';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
+import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from '../lib/config.ts';
 import { Admission } from './admission.ts';
@@ -20,6 +21,9 @@ import { apiRouter } from './http.ts';
 import { openAiRouter, sendError as sendOpenAiError } from './openai-api.ts';
 import type { Logger } from './log.ts';
 import { allowHandshake, originPolicy, refusedHost } from './origin.ts';
+import { clientKey, createRateLimiter, RATE_WINDOW_SECONDS, type QuestionLimiter, type RateCounts } from './rate-limit.ts';
+import type { SharedRedis } from './redis.ts';
+import { Replicas } from './replicas.ts';
 import { attachSocket } from './socket.ts';
 import { uploadRouter } from './upload.ts';
 import { vendorRouter } from './vendor-files.ts';
@@ -28,6 +32,11 @@ export interface AppParts {
   config: Config;
   engine: Engine;
   log: Logger;
+  /**
+   * Shared with other servers (PAPERCHAT_REDIS_URL): Socket.IO events, the rate limit and the
+   * replica list go through it. The caller connects and closes it.
+   */
+  redis?: SharedRedis;
 }
 
 export interface App {
@@ -44,7 +53,11 @@ export interface App {
 
 const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client');
 
-export function createApp({ config, engine, log }: AppParts): App {
+const REFUSED = 'too many questions; wait a minute and try again';
+/** Redis keys of the Socket.IO adapter's channels: PaperChat's own, beside whatever else uses that Redis. */
+const SOCKET_CHANNELS = 'paperchat:socket.io';
+
+export function createApp({ config, engine, log, redis }: AppParts): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -88,24 +101,11 @@ export function createApp({ config, engine, log }: AppParts): App {
     });
     next();
   });
-  if (config.server.rateLimitPerMinute > 0) {
-    // One limiter, so a client's budget is shared by both ways of asking.
-    app.use(
-      ['/api/ask', '/v1/chat/completions'],
-      rateLimit({
-        windowMs: 60_000,
-        limit: config.server.rateLimitPerMinute,
-        standardHeaders: 'draft-7',
-        legacyHeaders: false,
-        handler: (request, response) => {
-          const message = 'too many questions; wait a minute and try again';
-          if (isOpenAiPath(request)) sendOpenAiError(response, 429, message, 'rate_limit_exceeded');
-          else response.status(429).json({ error: message });
-        },
-      }),
-    );
-  }
-  app.use('/api', healthRouter(engine, admission));
+  // One limiter for every way of asking (both HTTP APIs here, Socket.IO below): one budget per client.
+  const limiter = createRateLimiter(config.server.rateLimitPerMinute, redis);
+  if (limiter.perMinute > 0) app.use(['/api/ask', '/v1/chat/completions'], rateLimited(limiter));
+  const replicas = redis ? new Replicas(redis, { server: config.server.name, ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) }, engine) : undefined;
+  app.use('/api', healthRouter({ engine, admission, server: config.server.name, ...(replicas ? { replicas } : {}) }));
   // Before the JSON parser: the body is the file itself.
   app.use('/api/upload', uploadRouter({ config, engine, log, listening: () => httpServer.address(), notify: (socketId, progress) => io.to(socketId).emit('upload:progress', progress) }));
   app.use('/api', express.json({ limit: '64kb' }), apiRouter(engine, admission));
@@ -142,15 +142,19 @@ export function createApp({ config, engine, log }: AppParts): App {
     allowRequest: (request, callback) => callback(null, allowHandshake(policy, request)),
     ...(origins.length > 0 ? { cors: { origin: origins.includes('*') ? true : origins } } : {}),
   });
-  attachSocket(io, engine, log, { ratePerMinute: config.server.rateLimitPerMinute, maxInFlight: 8, admission });
+  if (redis) io.adapter(createRedisAdapter(redis.publisher, redis.subscriber, { key: SOCKET_CHANNELS }));
+  attachSocket(io, engine, log, { limiter, maxInFlight: 8, admission });
+  replicas?.start();
 
-  const close = () =>
-    new Promise<void>((resolve) => {
+  const close = async () => {
+    await replicas?.stop();
+    await new Promise<void>((resolve) => {
       engine.close();
       io.close();
       httpServer.closeAllConnections?.();
       httpServer.close(() => resolve());
     });
+  };
   return {
     httpServer,
     io,
@@ -161,6 +165,27 @@ export function createApp({ config, engine, log }: AppParts): App {
       return outcome;
     },
   };
+}
+
+/**
+ * The rate limit over HTTP, with the headers the server has always sent (IETF draft 7,
+ * `RateLimit-Policy` and `RateLimit`, when the count is known) and, when refused, 429 with
+ * `Retry-After`.
+ */
+function rateLimited(limiter: QuestionLimiter): RequestHandler {
+  return async (request, response, next) => {
+    const decision = await limiter.consume(clientKey(request.ip));
+    if (decision.counts) setRateHeaders(response, decision.counts);
+    if (decision.allowed) return next();
+    response.set('Retry-After', String(decision.counts!.resetSeconds));
+    if (isOpenAiPath(request)) sendOpenAiError(response, 429, REFUSED, 'rate_limit_exceeded');
+    else response.status(429).json({ error: REFUSED });
+  };
+}
+
+function setRateHeaders(response: Response, counts: RateCounts): void {
+  response.set('RateLimit-Policy', `${counts.limit};w=${RATE_WINDOW_SECONDS}`);
+  response.set('RateLimit', `limit=${counts.limit}, remaining=${counts.remaining}, reset=${counts.resetSeconds}`);
 }
 
 /** The OpenAI-compatible routes answer errors in OpenAI's shape. */

@@ -14,7 +14,8 @@
  * The primary never loads the index: it checks it (and builds it once, for all) before the
  * workers start, and opens the port when every worker has loaded it. A worker that dies later
  * is replaced; one that dies while starting stops the server (a bad index will not mend).
- * Rate limits and admission control stay per worker (docs/DEPLOY.md).
+ * Admission control stays per worker; so does the rate limit, unless Redis is shared
+ * (PAPERCHAT_REDIS_URL), which then also carries Socket.IO's events (docs/DEPLOY.md).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -49,8 +50,9 @@ function isMessage<T extends { type: string }>(message: unknown, type: T['type']
  * worker's HTTP server never listens, but code asking where it listens (uploads are open only
  * on a loopback address) must hear the primary's address, which the primary sends once it has it.
  */
-export function joinCluster(io: SocketServer, httpServer: HttpServer, summary: string): void {
-  io.adapter(createAdapter());
+export function joinCluster(io: SocketServer, httpServer: HttpServer, summary: string, options: { sharedRedis: boolean }): void {
+  // With Redis the Redis adapter (server/app.ts) already spans the workers, and the machines.
+  if (!options.sharedRedis) io.adapter(createAdapter());
   setupWorker(io);
   process.on('message', (message: unknown) => {
     if (isMessage<AddressMessage>(message, ADDRESS)) httpServer.address = () => message.address;

@@ -22,6 +22,7 @@ export class Engine {
   private current: Library;
   private listener: (() => void) | undefined;
   private reloading: Promise<void> | undefined;
+  private readonly reloadListeners = new Set<(version: string) => void>();
 
   private constructor(
     private readonly config: Config,
@@ -73,6 +74,7 @@ export class Engine {
     try {
       this.current = await openLibrary(this.config);
       this.events.onReload?.(this.current.index.version);
+      for (const listener of this.reloadListeners) listener(this.current.index.version);
       // Replaced again while it loaded: go on to that one.
       if ((await currentVersion(this.config.indexDir).catch(() => undefined)) !== this.current.index.version) this.again = true;
     } catch (error) {
@@ -81,6 +83,12 @@ export class Engine {
       if (now && now !== version) this.again = true;
       else this.events.onReloadError?.(error as Error);
     }
+  }
+
+  /** Calls `listener` with every index version loaded from now on; the returned function stops that. */
+  onReload(listener: (version: string) => void): () => void {
+    this.reloadListeners.add(listener);
+    return () => this.reloadListeners.delete(listener);
   }
 
   /** Polls the index's CURRENT pointer (a rename, which file watchers miss on some systems). */

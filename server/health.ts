@@ -7,20 +7,33 @@
  *                           it traffic or not)
  *
  * The port opens only once the index is loaded, so a server that answers has an index; what
- * readiness adds is the drain after SIGTERM (server/drain.ts). In a cluster each worker answers
- * for itself and names itself (`worker`).
+ * readiness adds is the drain after SIGTERM (server/drain.ts). Each answers for itself and
+ * names itself: `server` (PAPERCHAT_SERVER_NAME), and `worker` in a cluster. With Redis,
+ * /api/health also lists every server's index version (`replicas`, server/replicas.ts);
+ * readiness never asks Redis, so an outage of Redis takes no server out of a load balancer.
  */
 import cluster from 'node:cluster';
 import { Router } from 'express';
 import type { Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
+import type { Replicas } from './replicas.ts';
 
-export function healthRouter(engine: Engine, admission: Admission): Router {
+export interface HealthParts {
+  engine: Engine;
+  admission: Admission;
+  /** This server's name. */
+  server: string;
+  /** Every server's index version, when several share Redis. */
+  replicas?: Replicas;
+}
+
+export function healthRouter({ engine, admission, server, replicas }: HealthParts): Router {
   const router = Router();
   const status = () => (admission.isDraining ? 'draining' : 'ready');
-  const worker = () => (cluster.isWorker ? { worker: cluster.worker!.id } : {});
+  const worker = () => ({ server, ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) });
 
-  router.get('/health', (_request, response) => {
+  router.get('/health', async (_request, response) => {
+    const view = await replicas?.list();
     const { manifest, version } = engine.library.index;
     response.json({
       status: status(),
@@ -39,6 +52,7 @@ export function healthRouter(engine: Engine, admission: Admission): Router {
         glossary: manifest.counts.glossary,
         embedder: manifest.embedder.id,
       },
+      ...(view ? { replicas: view } : {}),
     });
   });
 

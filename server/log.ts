@@ -4,6 +4,8 @@
  */
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Something degraded that the server works around (Redis unreachable: limits fail open). */
+  warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -12,7 +14,11 @@ export function createLogger(enabled: boolean, write: (line: string) => void = (
     if (!enabled) return;
     write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...redact(fields) })}\n`);
   };
-  return { info: (message, fields) => emit('info', message, fields), error: (message, fields) => emit('error', message, fields) };
+  return {
+    info: (message, fields) => emit('info', message, fields),
+    warn: (message, fields) => emit('warn', message, fields),
+    error: (message, fields) => emit('error', message, fields),
+  };
 }
 
 const SECRET = /(sk-[A-Za-z0-9_-]{8,}|Bearer\s+\S+)/g;

@@ -11,16 +11,18 @@ import { joinCluster } from './cluster.ts';
 import { Engine } from './engine.ts';
 import { listen, urlOf } from './listen.ts';
 import type { Logger } from './log.ts';
+import { connectRedis, type SharedRedis } from './redis.ts';
 
 /** Serves until a signal ends the process; throws when it cannot start. */
 export async function serve(config: Config, log: Logger): Promise<void> {
   const worker = cluster.isWorker ? cluster.worker!.id : undefined;
   const engine = await openEngine(config, log, worker === undefined);
   engine.watch();
-  const app = createApp({ config, engine, log });
-  drainOnSignal(app, config, log);
+  const redis = config.server.redisUrl ? await connectRedis(config.server.redisUrl, log, worker !== undefined ? { worker } : {}) : undefined;
+  const app = createApp({ config, engine, log, ...(redis ? { redis } : {}) });
+  drainOnSignal(app, redis, config, log);
   if (worker !== undefined) {
-    joinCluster(app.io, app.httpServer, describeServing(engine));
+    joinCluster(app.io, app.httpServer, describeServing(engine), { sharedRedis: redis !== undefined });
     return;
   }
   await listen(app.httpServer, config.server.port, config.server.host);
@@ -55,7 +57,7 @@ async function openEngine(config: Config, log: Logger, buildIfNeeded: boolean): 
  * SIGTERM or Ctrl-C: drain (refuse new questions, finish those in flight within the drain
  * time-out), close, exit 0. A second signal changes nothing; a close that hangs is cut short.
  */
-function drainOnSignal(app: App, config: Config, log: Logger): void {
+function drainOnSignal(app: App, redis: SharedRedis | undefined, config: Config, log: Logger): void {
   const worker = cluster.isWorker ? { worker: cluster.worker!.id } : {};
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -63,9 +65,10 @@ function drainOnSignal(app: App, config: Config, log: Logger): void {
     closing = true;
     log.info('shutting down', { signal, ...worker });
     setTimeout(() => process.exit(0), config.server.drainTimeoutMs + 5_000).unref();
-    void app.drain(config.server.drainTimeoutMs).then((outcome) => {
+    void app.drain(config.server.drainTimeoutMs).then(async (outcome) => {
       if (outcome.finished) log.info('drained', { ms: outcome.ms, ...worker });
       else log.error('drain timed out; answers still in flight were cut', { cut: outcome.cut, ms: outcome.ms, ...worker });
+      await redis?.close();
       process.exit(0);
     });
   };

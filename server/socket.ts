@@ -17,12 +17,12 @@ import type { Server, Socket } from 'socket.io';
 import { BusyError, type Admission } from './admission.ts';
 import type { Engine } from './engine.ts';
 import type { Logger } from './log.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { clientKey, type QuestionLimiter } from './rate-limit.ts';
 import { describeIssue, SocketAsk, SocketCancel, withKnownPapers } from './schemas.ts';
 
 export interface SocketOptions {
-  /** Questions per minute per client address; 0 turns limiting off. */
-  ratePerMinute: number;
+  /** The per-client question budget, shared with HTTP (one limiter per server). */
+  limiter: QuestionLimiter;
   /** Questions in flight per socket. */
   maxInFlight: number;
   /** The server-wide turns for answers, shared with HTTP. */
@@ -32,11 +32,20 @@ export interface SocketOptions {
 type Id = string | number;
 
 export function attachSocket(io: Server, engine: Engine, log: Logger, options: SocketOptions): void {
-  const limiter = new RateLimiter(options.ratePerMinute);
   const askRequest = withKnownPapers(SocketAsk, (docId) => engine.library.paper(docId) !== undefined);
   io.on('connection', (socket: Socket) => {
     const inFlight = new Map<Id, AbortController>();
-    const address = socket.handshake.address;
+    const client = clientKey(socket.handshake.address);
+    /**
+     * Reserves the id before asking the rate limit (which may wait on Redis), so that the id
+     * and the in-flight count hold for questions sent meanwhile on this socket.
+     */
+    const rateRefusal = async (id: Id, controller: AbortController): Promise<Refusal | undefined> => {
+      inFlight.set(id, controller);
+      if ((await options.limiter.consume(client)).allowed) return undefined;
+      inFlight.delete(id);
+      return { code: 'rate-limited', message: 'too many questions; wait a minute and try again' };
+    };
 
     socket.on('ask', async (payload: unknown, acknowledge?: unknown) => {
       const ack = typeof acknowledge === 'function' ? (acknowledge as (reply: unknown) => void) : undefined;
@@ -49,21 +58,14 @@ export function attachSocket(io: Server, engine: Engine, log: Logger, options: S
         return;
       }
       const request = parsed.data;
-      const refusal = inFlight.has(request.id)
-        ? { code: 'invalid', message: `a question with id ${JSON.stringify(request.id)} is already in flight` }
-        : inFlight.size >= options.maxInFlight
-          ? { code: 'busy', message: `too many questions in flight on this connection (at most ${options.maxInFlight})` }
-          : !limiter.allow(address)
-            ? { code: 'rate-limited', message: 'too many questions; wait a minute and try again' }
-            : undefined;
+      const controller = new AbortController();
+      const refusal = refusalOf(request.id, inFlight, options.maxInFlight) ?? (await rateRefusal(request.id, controller));
       if (refusal) {
         socket.emit('answer:error', { id: request.id, ...refusal });
         ack?.({ ok: false, error: refusal.message });
         return;
       }
       ack?.({ ok: true, id: request.id });
-      const controller = new AbortController();
-      inFlight.set(request.id, controller);
       const started = performance.now();
       const release = await options.admission.enter(socket.id, controller.signal).catch((error: Error) => error);
       if (release instanceof Error) {
@@ -106,6 +108,18 @@ export function attachSocket(io: Server, engine: Engine, log: Logger, options: S
       inFlight.clear();
     });
   });
+}
+
+interface Refusal {
+  code: 'invalid' | 'busy' | 'rate-limited';
+  message: string;
+}
+
+/** Why this socket may not ask `id` now (a duplicate id, too many in flight), if it may not. */
+function refusalOf(id: Id, inFlight: Map<Id, AbortController>, maxInFlight: number): Refusal | undefined {
+  if (inFlight.has(id)) return { code: 'invalid', message: `a question with id ${JSON.stringify(id)} is already in flight` };
+  if (inFlight.size >= maxInFlight) return { code: 'busy', message: `too many questions in flight on this connection (at most ${maxInFlight})` };
+  return undefined;
 }
 
 function idOf(payload: unknown): Id | null {

@@ -14,7 +14,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
-import { RateLimiter } from '../rate-limit.ts';
+import { createRateLimiter, type QuestionLimiter } from '../rate-limit.ts';
 import { AskRequest, describeIssue, MAX_QUESTION_CHARS } from '../schemas.ts';
 import { ask, type Answerer } from '../rag/answer.ts';
 import type { Library } from '../rag/library.ts';
@@ -43,7 +43,7 @@ const INSTRUCTIONS = `Questions about the indexed scientific papers, answered wi
 /** Builds the MCP server with PaperChat's five tools over `source`. */
 export function createMcpServer(source: PaperSource, options: McpOptions): McpServer {
   const server = new McpServer({ name: 'paperchat', version: options.version }, { instructions: INSTRUCTIONS, maxToolInputElements: 1_000 });
-  const limiter = new RateLimiter(options.rateLimitPerMinute);
+  const limiter = createRateLimiter(options.rateLimitPerMinute);
   const register = registrar(server, limiter, options.onError);
 
   register('list_papers', { title: 'List papers', description: 'The indexed papers: docId, title, authors, year (when printed), pages, and counts of passages, references and glossary entries.', annotations: READ_ONLY }, undefined, () =>
@@ -121,14 +121,14 @@ type Run<I> = (input: I, signal: AbortSignal) => CallToolResult | Promise<CallTo
  * Registers tools that validate their arguments with the strict schema, count against the
  * rate limit when they search, and turn any failure into a one-line tool error.
  */
-function registrar(server: McpServer, limiter: RateLimiter, onError: McpOptions['onError']) {
+function registrar(server: McpServer, limiter: QuestionLimiter, onError: McpOptions['onError']) {
   return <S extends z.ZodObject>(name: string, config: ToolConfig, input: ToolInput<S> | undefined, run: Run<z.infer<S>>): void => {
     const { limited, ...metadata } = config;
     const handle = async (args: unknown, signal: AbortSignal): Promise<CallToolResult> => {
       const parsed = input ? input.schema.safeParse(args) : ({ success: true, data: {} } as const);
       if (!parsed.success) return failure(describeIssue(parsed.error));
       // One client per process, so one window for all of its questions and searches.
-      if (limited && !limiter.allow('client')) return failure('too many questions and searches; wait a minute and try again');
+      if (limited && !(await limiter.consume('client')).allowed) return failure('too many questions and searches; wait a minute and try again');
       try {
         return await run(parsed.data as z.infer<S>, signal);
       } catch (error) {

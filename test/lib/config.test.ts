@@ -1,6 +1,7 @@
 /**
  * Configuration: defaults, the LLM switch, and one-line errors naming the variable.
  */
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/config.ts';
 
@@ -29,6 +30,8 @@ describe('loadConfig', () => {
     [{ PAPERCHAT_LLM: 'yes' }, 'config: PAPERCHAT_LLM: must be "auto" or "off"'],
     [{ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'localhost:11434' }, 'config: OPENAI_BASE_URL: must be a URL such as http://127.0.0.1:11434/v1'],
     [{ PAPERCHAT_EMBEDDINGS: 'openai' }, 'config: PAPERCHAT_EMBEDDINGS=openai needs OPENAI_API_KEY'],
+    [{ PAPERCHAT_REDIS_URL: '127.0.0.1:6379' }, 'config: PAPERCHAT_REDIS_URL: must be a URL such as redis://127.0.0.1:6379'],
+    [{ PAPERCHAT_SERVER_NAME: 'two words' }, 'config: PAPERCHAT_SERVER_NAME: must be 1 to 64 letters, digits, ".", "-" or "_"'],
   ])('rejects %o with one line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -36,5 +39,12 @@ describe('loadConfig', () => {
 
   it('parses CORS origins as a list', () => {
     expect(loadConfig({ PAPERCHAT_CORS_ORIGINS: 'http://a.example, http://b.example' }).server.corsOrigins).toEqual(['http://a.example', 'http://b.example']);
+  });
+
+  it('shares Redis only when PAPERCHAT_REDIS_URL is set, and names the server after the machine unless told', () => {
+    expect(loadConfig({}).server.redisUrl).toBeUndefined();
+    expect(loadConfig({}).server.name).toBe(hostname());
+    const shared = loadConfig({ PAPERCHAT_REDIS_URL: ' rediss://user:secret@redis.internal:6380/2 ', PAPERCHAT_SERVER_NAME: 'web-1' });
+    expect(shared.server).toMatchObject({ redisUrl: 'rediss://user:secret@redis.internal:6380/2', name: 'web-1' });
   });
 });

@@ -198,6 +198,32 @@ describe('limits on a socket', () => {
       await limited.close();
     }
   });
+
+  it('draws HTTP and Socket.IO questions from one budget per client', async () => {
+    const limited = await startServer(loadConfig({ PAPERCHAT_CORPUS_DIR: review.corpusDir, PAPERCHAT_INDEX_DIR: review.indexDir, PAPERCHAT_LOG: 'silent', PAPERCHAT_RATE_LIMIT: '3' }));
+    const httpAsk = () => fetch(`${limited.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":"What is ZW25?"}' });
+    const socketAsk = async (socket: Socket, id: string) => {
+      const outcome = track(socket, id);
+      socket.emit('ask', { id, question: 'What is ZW25?' });
+      return outcome;
+    };
+    try {
+      const socket = await connect(limited.url);
+      const first = await httpAsk();
+      expect(first.status).toBe(200);
+      expect(first.headers.get('ratelimit')).toMatch(/^limit=3, remaining=2, reset=\d+$/);
+      expect((await socketAsk(socket, 's1')).done).toBeDefined();
+      expect((await httpAsk()).status).toBe(200);
+      // Three spent, two ways: the fourth is refused whichever way it comes.
+      expect((await socketAsk(socket, 's2')).error).toEqual({ id: 's2', message: 'too many questions; wait a minute and try again', code: 'rate-limited' });
+      const refused = await httpAsk();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.headers.get('ratelimit-policy')).toBe('3;w=60');
+    } finally {
+      await limited.close();
+    }
+  });
 });
 
 describe('origins', () => {
