@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 
 const REPO = resolve(import.meta.dirname, '..');
 /** Read at run time relative to the module that reads them (see `import.meta.dirname` in each). */
-const LINKED = ['client', 'node_modules', 'lib/lexicon/vocabulary', 'server/rag/answer-model.json'];
+const LINKED = ['client', 'node_modules', 'lib/lexicon/vocabulary', 'server/rag/answer-model.json', 'lib/lexicon/instruction-cues.txt'];
 
 async function build(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' } } });
