@@ -43,13 +43,13 @@ temporary copies of the corpus and index (data/index is never touched).
                 recall@10 against brute force
 
 Options:
-  --quick            smoke run of about a minute (fewer repetitions, 1.5 s load levels,
+  --quick            smoke run of about two minutes (fewer repetitions, 1.5 s load levels,
                      no cluster cold start, scaling at 10× only); what CI calls
   --only <sections>  comma-separated subset of: ${SECTIONS.join(', ')}
   --out <file>       write the JSON there instead of bench/results/<date>.json
   -h, --help         this text
 
-A full run takes about five and a half minutes on two cores (the 1,000× corpus is most of it).
+A full run takes about six and a half minutes on two cores (the 1,000× corpus is most of it).
 `;
 
 interface CliOptions {

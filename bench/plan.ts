@@ -1,6 +1,6 @@
 /**
  * How much of everything a run does: the full run (under ten minutes on two cores) and the
- * `--quick` smoke run (about a minute; CI may call it).
+ * `--quick` smoke run (about two minutes; CI may call it).
  */
 import type { Launch } from './cold-start.ts';
 import type { LoadPlan } from './load.ts';

@@ -103,6 +103,8 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout tunnel 1h
+    # A check slower than this fails; a busy machine answers readiness slower than the interval.
+    timeout check 2s
     retries 2
     retry-on conn-failure empty-response response-timeout 503
     option redispatch
@@ -120,7 +122,8 @@ backend paperchat
     http-check send meth GET uri /api/health/ready ver HTTP/1.1 hdr Host localhost
     http-check expect status 200
     http-response set-header X-PaperChat-Server %s
-    default-server inter ${options.checkEveryMs} fall 1 rise 1
+    # Two failed checks take a server out (one slow answer on a busy machine must not), one brings it back.
+    default-server inter ${options.checkEveryMs} fall 2 rise 1
 ${servers.join('\n')}
 `;
 }

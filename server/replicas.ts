@@ -35,11 +35,15 @@ export interface ReplicaReport extends ReplicaIdentity {
 export type ReplicaView = { agreed: boolean; servers: ReplicaReport[] } | { error: string };
 
 const KEY_PREFIX = 'paperchat:replica:';
+/**
+ * The set of report keys, so that the list reads only those (a SCAN would walk every key,
+ * the rate limit's one per client included). A member whose report expired is removed there.
+ */
+const MEMBERS = 'paperchat:replicas';
 const CHANNEL = 'paperchat:index-loaded';
 const REPORT_EVERY_MS = 5_000;
 /** Three missed reports: the server is gone (or cut off from Redis). */
 const REPORT_TTL_MS = 3 * REPORT_EVERY_MS;
-const SCAN_BATCH = 100;
 
 export class Replicas {
   /** One key per process: two servers may share a name by mistake, or run on one machine. */
@@ -71,12 +75,13 @@ export class Replicas {
   /** Every live server's report (this one's included), by name and worker. */
   async list(): Promise<ReplicaView> {
     try {
-      const keys: string[] = [];
-      for await (const batch of this.redis.client.scanIterator({ MATCH: `${KEY_PREFIX}*`, COUNT: SCAN_BATCH })) keys.push(...batch);
+      const keys = (await this.redis.client.sMembers(MEMBERS)).filter((key) => key !== this.key);
       const values = keys.length > 0 ? await this.redis.client.mGet(keys) : [];
-      const own = this.ownReport();
+      const gone = keys.filter((_key, i) => typeof values[i] !== 'string');
+      if (gone.length > 0) await this.redis.client.sRem(MEMBERS, gone);
       // This server's own entry as it is now: its report in Redis may trail a reload by a moment.
-      const others = keys.flatMap((key, i) => (key !== this.key && typeof values[i] === 'string' ? [JSON.parse(values[i]) as ReplicaReport] : []));
+      const own = this.ownReport();
+      const others = values.flatMap((value) => (typeof value === 'string' ? [JSON.parse(value) as ReplicaReport] : []));
       const servers = [own, ...others].sort((a, b) => a.server.localeCompare(b.server) || (a.worker ?? 0) - (b.worker ?? 0));
       return { agreed: new Set(servers.map((report) => report.index)).size <= 1, servers };
     } catch (error) {
@@ -89,7 +94,7 @@ export class Replicas {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.stopListening?.();
-    await Promise.allSettled([this.redis.subscriber.unsubscribe(CHANNEL, this.onAnnouncement), this.redis.client.del(this.key)]);
+    await Promise.allSettled([this.redis.subscriber.unsubscribe(CHANNEL, this.onAnnouncement), this.redis.client.del(this.key), this.redis.client.sRem(MEMBERS, this.key)]);
   }
 
   private ownReport(): ReplicaReport {
@@ -98,7 +103,7 @@ export class Replicas {
 
   private async report(): Promise<void> {
     try {
-      await this.redis.client.set(this.key, JSON.stringify(this.ownReport()), { PX: REPORT_TTL_MS });
+      await this.redis.client.multi().set(this.key, JSON.stringify(this.ownReport()), { PX: REPORT_TTL_MS }).sAdd(MEMBERS, this.key).exec();
     } catch (error) {
       this.redis.failed('replica report', error);
     }

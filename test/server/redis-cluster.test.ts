@@ -36,6 +36,8 @@ if (missing.length > 0) console.warn(`redis-cluster.test.ts: skipped: ${missing.
 /** Small, so a test can spend it; every test starts with a fresh budget (resetBudgets). */
 const BUDGET = 6;
 const QUESTION = 'What did DESTINY-Gastric01 show?';
+/** haproxy's readiness checks: often, so that a draining server is out within a second. */
+const CHECK_EVERY_MS = 300;
 
 interface Health {
   status: string;
@@ -83,7 +85,7 @@ describe.skipIf(missing.length > 0)('two servers behind haproxy, sharing Redis',
     // re-ingest only through Redis.
     const [first, second] = await Promise.all([spawnServer(env('one', '60000')), spawnServer(env('two', '100'))]);
     servers.set('one', first).set('two', second);
-    balancer = await startHaproxy(HAPROXY!, scratch.path, { servers: [...servers].map(([name, server]) => ({ name, url: server.url })), checkEveryMs: 200 });
+    balancer = await startHaproxy(HAPROXY!, scratch.path, { servers: [...servers].map(([name, server]) => ({ name, url: server.url })), checkEveryMs: CHECK_EVERY_MS });
   });
 
   beforeEach(async () => {
@@ -146,9 +148,9 @@ describe.skipIf(missing.length > 0)('two servers behind haproxy, sharing Redis',
       expect(reply).toMatchObject({ status: 'ready', index: { version: current } });
       expect(reply.replicas).toEqual({ agreed: true, servers: [{ server: 'one', index: current, loadedAt: expect.any(String) }, { server: 'two', index: current, loadedAt: expect.any(String) }] });
     }
-    const answered = [await ask(balancer.url), await ask(balancer.url)];
+    const answered = await askBoth(balancer.url);
     for (const reply of answered) expect(reply).toMatchObject({ status: 200, body: { mode: 'llm' } });
-    expect(answered.map((reply) => reply.server).sort()).toEqual(['one', 'two']);
+    expect([...new Set(answered.map((reply) => reply.server))].sort()).toEqual(['one', 'two']);
   });
 
   it('answers Socket.IO clients through the balancer as the page connects (polling, then WebSocket), on both servers', async () => {
@@ -202,8 +204,8 @@ describe.skipIf(missing.length > 0)('two servers behind haproxy, sharing Redis',
     }, 15_000);
     for (const reply of agreed) expect(reply.replicas).toMatchObject({ agreed: true, servers: [{ server: 'one', index: version }, { server: 'two', index: version }] });
     expect(one().logs().some((line) => line.message === 'index reloaded' && line.version === version)).toBe(true);
-    const answered = [await ask(balancer.url, 'What median overall survival did the ZETA trial of a HER2 vaccine report?'), await ask(balancer.url, 'What median overall survival did the ZETA trial of a HER2 vaccine report?')];
-    expect(answered.map((reply) => reply.server).sort()).toEqual(['one', 'two']);
+    const answered = await askBoth(balancer.url, 'What median overall survival did the ZETA trial of a HER2 vaccine report?');
+    expect([...new Set(answered.map((reply) => reply.server))].sort()).toEqual(['one', 'two']);
     for (const reply of answered) expect(reply.body.citations[0]!.docTitle).toBe('The ZETA trial of a HER2 vaccine');
   });
 
@@ -211,16 +213,14 @@ describe.skipIf(missing.length > 0)('two servers behind haproxy, sharing Redis',
     const tokens = ['The ', 'ZETA ', 'trial ', 'reported ', 'a ', 'median ', 'overall ', 'survival ', 'of ', '15.2 ', 'months ', '[1].'];
     fake.onChat = () => ({ kind: 'stream', tokens, delayMs: 100 });
     const seen = fake.requests.length;
-    // Round-robin: one question on each server.
-    const inFlight = [ask(balancer.url, 'What did the ZETA trial report?'), ask(balancer.url, 'What did the ZETA trial report?')];
+    // One question straight to `one` (certainly in flight there), one through the balancer.
+    const inFlight = [ask(one().url, 'What did the ZETA trial report?'), ask(balancer.url, 'What did the ZETA trial report?')];
     const ready = await terminateWhileAnswering(one(), () => fake.requests.length, seen + 2);
     expect(await ready.json()).toMatchObject({ status: 'draining', server: 'one' });
     // Refused by `one` (503) or already taken out by haproxy's check: either way `two` answers.
     const during = await ask(balancer.url, 'What did the ZETA trial report?');
     expect(during).toMatchObject({ status: 200, server: 'two', body: { answer: tokens.join('') } });
-    const finished = await Promise.all(inFlight);
-    expect(finished.map((reply) => reply.server).sort()).toEqual(['one', 'two']);
-    for (const reply of finished) expect(reply).toMatchObject({ status: 200, body: { mode: 'llm', answer: tokens.join('') } });
+    for (const reply of await Promise.all(inFlight)) expect(reply).toMatchObject({ status: 200, body: { mode: 'llm', answer: tokens.join('') } });
     expect(await one().exit(30_000)).toBe(0);
     expect(one().logs().some((line) => line.message === 'drained')).toBe(true);
     // A drained server leaves the list at once (it does not wait for its report to expire).
@@ -247,6 +247,17 @@ describe.skipIf(missing.length > 0)('two servers behind haproxy, sharing Redis',
 async function ask(url: string, question = QUESTION): Promise<Asked> {
   const response = await fetch(`${url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) });
   return { status: response.status, server: response.headers.get('x-paperchat-server'), retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Asked['body'] };
+}
+
+/**
+ * Asks through the balancer until both servers have answered (round-robin: twice, unless a
+ * check on a busy machine took one out for a moment), at most four times: within the budget.
+ */
+async function askBoth(url: string, question = QUESTION): Promise<Asked[]> {
+  const replies: Asked[] = [];
+  const attempts = 4;
+  while (replies.length < attempts && new Set(replies.map((reply) => reply.server)).size < 2) replies.push(await ask(url, question));
+  return replies;
 }
 
 function socketAsk(socket: Socket, id: string, question = QUESTION): Promise<Record<string, unknown>> {
