@@ -3,8 +3,8 @@
  * open — with one warning line — when the shared Redis cannot be reached (a real client
  * against a port where nothing listens; redis-cluster.test.ts has a real Redis).
  */
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/balancer.ts';
 import { createLogger } from '../../server/log.ts';
 import { clientKey, createRateLimiter } from '../../server/rate-limit.ts';
 import { connectRedis } from '../../server/redis.ts';
@@ -56,15 +56,3 @@ describe('createRateLimiter', () => {
     }
   });
 });
-
-/** A loopback port nothing listens on (it was free a moment ago). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
