@@ -64,7 +64,7 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
   }
   if (question.intent === 'definition') {
     const expansion = question.glossaryHits.find((hit) => !candidates.some(({ part }) => part.text.toLowerCase().includes(hit.long.toLowerCase())));
-    const defining = expansion ? definingPassage(expansion, library, glossaryPaper(expansion, library)) : undefined;
+    const defining = expansion ? definingPassage(expansion, library, library.glossaryPaper(expansion)) : undefined;
     if (expansion && defining) candidates.push({ part: { text: `${expansion.short} stands for ${expansion.long}.`, chunk: defining, refs: [] }, priority: 0.5, place: -1 });
   }
   // Short answers: drop the least important parts until the answer fits.
@@ -164,7 +164,7 @@ function abbreviationAnswer(question: AnalyzedQuestion, passages: Passage[], lib
     const rank = passages.findIndex((passage) => passage.chunk.docId === docId);
     return rank < 0 ? passages.length : rank;
   };
-  const hits = asked.map((hit) => ({ hit, docId: glossaryPaper(hit, library) })).sort((a, b) => rankOf(a.docId) - rankOf(b.docId));
+  const hits = asked.map((hit) => ({ hit, docId: library.glossaryPaper(hit) })).sort((a, b) => rankOf(a.docId) - rankOf(b.docId));
   for (const { hit, docId } of hits) {
     const chunk = definingPassage(hit, library, docId);
     if (!chunk) continue;
@@ -173,11 +173,6 @@ function abbreviationAnswer(question: AnalyzedQuestion, passages: Passage[], lib
     return [{ text: hit.author ? `${hit.short} is ${hit.long}, an author of the paper.` : `${hit.short} stands for ${hit.long}.`, chunk, refs: sentence?.refs ?? [] }];
   }
   return [];
-}
-
-/** The paper whose glossary holds the entry. */
-function glossaryPaper(entry: GlossaryEntry, library: Library): string | undefined {
-  return library.index.papers.find((paper) => paper.glossary.includes(entry))?.docId;
 }
 
 /** The term a "what does X stand for / abbreviation for Y" question asks about. */
@@ -215,7 +210,8 @@ function singular(short: string): string {
  */
 function definingPassage(entry: GlossaryEntry, library: Library, docId: string | undefined): Chunk | undefined {
   const pattern = new RegExp(`${escapeRegExp(entry.long)}\\s*${definition(entry)}`, 'i');
-  const chunks = library.index.chunks.filter((chunk) => chunk.kind !== 'reference' && (docId === undefined || chunk.docId === docId));
+  // Only the defining paper's passages: another paper may use the short form for something else.
+  const chunks = ((docId !== undefined ? library.paper(docId)?.chunks : undefined) ?? library.index.chunks).filter((chunk) => chunk.kind !== 'reference');
   const long = new RegExp(escapeRegExp(entry.long), 'i');
   const short = new RegExp(`(?<![\\w-])${escapeRegExp(entry.short)}s?(?![\\w-])`);
   return (

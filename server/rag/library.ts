@@ -34,6 +34,8 @@ export interface LibraryOptions {
 
 export class Library {
   readonly retriever: Retriever;
+  /** The paper whose glossary holds each entry (one short form may be defined by several papers). */
+  private readonly glossaryPapers = new Map<GlossaryEntry, string>();
   readonly glossary: GlossaryEntry[];
   /** Term statistics for question analysis, with the corpus's aliases for unseen terms. */
   readonly vocabulary: TermStatistics;
@@ -58,6 +60,7 @@ export class Library {
     this.retriever = new Retriever(index, embedder, options.retrieval ?? this.model?.retrieval ?? DEFAULT_RETRIEVAL);
     this.lsa = index.lsa ? new LsaEmbedder(index.lsa) : undefined;
     this.glossary = index.papers.flatMap((paper) => paper.glossary);
+    for (const paper of index.papers) for (const entry of paper.glossary) this.glossaryPapers.set(entry, paper.docId);
     for (const paper of index.papers) {
       this.papers.set(paper.docId, paper);
       for (const reference of paper.references) this.references.set(`${paper.docId}:${reference.n}`, reference);
@@ -112,6 +115,11 @@ export class Library {
   requireModel(): AnswerModel {
     if (!this.model) throw new Error('model: this library was opened without an answering model');
     return this.model;
+  }
+
+  /** The paper that defines a glossary entry. */
+  glossaryPaper(entry: GlossaryEntry): string | undefined {
+    return this.glossaryPapers.get(entry);
   }
 
   /** Analyses a question against this library's glossary and vocabulary. */
