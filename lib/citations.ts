@@ -55,6 +55,18 @@ export class CitationResolver {
     return this.style.numbered ? numericCitations(text, this.style) : this.authorYear(text);
   }
 
+  /**
+   * `text` with raised numbers that are not citations joined back to their word: PDF layout
+   * writes every superscript number after a word as `[n]`, but "Tyr³⁶⁹" in a paper with 52
+   * references is residue 369 (`Tyr369`), not citation 369.
+   */
+  joinNonCitations(text: string): string {
+    const cited = this.find(text);
+    return text.replace(/(?<=\p{L})\[(\d{1,4})\]/gu, (marker: string, digits: string, at: number) =>
+      cited.some((citation) => at >= citation.start && at < citation.end) ? marker : digits,
+    );
+  }
+
   /** The distinct reference numbers cited in `text`, ascending. */
   cited(text: string): number[] {
     return [...new Set(this.find(text).flatMap((citation) => citation.numbers))].sort((a, b) => a - b);

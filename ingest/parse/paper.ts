@@ -38,9 +38,10 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
   const chunks: Chunk[] = [];
   const occurrences = new Map<string, number>();
   let block = 0;
-  const add = (kind: ChunkKind, text: string, within: Span, sectionPath: string[], extra: { refs?: number[]; table?: TableCells } = {}) => {
+  const add = (kind: ChunkKind, located: string, within: Span, sectionPath: string[], extra: { refs?: number[]; table?: TableCells } = {}) => {
     // Rows and reference entries are whole source lines already; paragraphs may be pieces.
-    const span = kind === 'paragraph' ? locator.locate(text, within) : within;
+    const span = kind === 'paragraph' ? locator.locate(located, within) : within;
+    const text = kind === 'reference' ? located : resolver.joinNonCitations(located);
     const refs = extra.refs ?? resolver.cited(text);
     const page = pageAt(sourceText, span.start);
     // The same text at the same place twice (repeated table rows) still gets two ids.

@@ -195,6 +195,9 @@ function wordConcepts(builder: Builder): void {
     };
     if (numbers.has(token.term)) add([numbers.get(token.term)!], 1);
     if (unseen) for (const alias of statistics.aliases(token.term, name)) add(alias, ALIAS_WEIGHT);
+    // "Tyr369", "150mm": letters and digits the papers write apart ("Tyr 369", "150 mm").
+    const apart = unseen ? lettersAndDigits(token.term) : undefined;
+    if (apart) add(apart, 1);
     // Ordinary words may be said differently ("live longer" → survival); names never are.
     if (!name && token.parts.length === 0) for (const [other, weight] of statistics.related(token.term)) add([other], LEXICON_WEIGHT * weight);
     const surest = alternatives.map((alternative, i) => ({ alternative, weight: weights[i]! })).filter(({ alternative }) => present(statistics, alternative));
@@ -242,6 +245,13 @@ function numberValues(text: string): Map<string, string> {
     if (term) values.set(term, String(number.value));
   }
   return values;
+}
+
+/** "tyr369" → ["tyr", "369"]; undefined for a plain word or number, or a piece too short to search. */
+function lettersAndDigits(term: string): string[] | undefined {
+  const pieces = term.match(/[a-z]+|\d+(?:\.\d+)?/g) ?? [];
+  if (pieces.length < 2 || pieces.some((piece) => /^[a-z]$/.test(piece))) return undefined;
+  return pieces.map((piece) => searchTerms(piece)[0] ?? piece);
 }
 
 function isName(builder: Builder, term: string): boolean {

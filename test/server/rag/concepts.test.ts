@@ -79,3 +79,26 @@ describe('matchWeight', () => {
     expect(matchWeight(live, new Set(t('survival live')))).toBe(1);
   });
 });
+
+describe('letters and digits written together or apart', () => {
+  const pipes = ['Pipes of Ø150 mm were insulated with rock wool.', 'Stacking with Tyr 369 holds the inhibitor.'].map(
+    (text, seq): Chunk => ({ id: `d${seq}`, docId: 'q', docTitle: 'Q', section: '', sectionPath: [], span: { start: 0, end: text.length }, kind: 'paragraph', refs: [], text, seq, block: seq }),
+  );
+  const index = LexicalIndex.build(pipes);
+  const stats: TermStatistics = { ...statistics, documentCount: index.documentCount, documentFrequency: (term) => index.documentFrequency(term), aliases: () => [] };
+
+  it('finds "150mm" and "Tyr369" where the paper writes "150 mm" and "Tyr 369"', () => {
+    for (const [question, label, sentence] of [
+      ['savings for a 150mm pipe?', '150mm', pipes[0]!.text],
+      ['what does Tyr369 do?', 'tyr369', pipes[1]!.text],
+    ] as const) {
+      const concept = conceptsOf(question, [], stats).concepts.find((candidate) => candidate.label === label)!;
+      expect(concept.absent).toBe(false);
+      expect(matchWeight(concept, new Set(t(sentence)))).toBe(1);
+    }
+  });
+
+  it('leaves a code with a one-letter piece alone', () => {
+    expect(conceptsOf('is e2 excluded?', [], stats).concepts.find((concept) => concept.label === 'e2')!.alternatives).toEqual([['e2']]);
+  });
+});
