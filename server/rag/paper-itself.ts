@@ -6,6 +6,7 @@
 import { searchTerms } from '../../lib/text.ts';
 import { FRONT_MATTER, RUNNING_HEAD, type Chunk, type Paper } from '../../lib/types.ts';
 import type { CitedPart } from './cite.ts';
+import { ANSWER_LENGTH } from './evidence.ts';
 import { matchWeight } from './concepts.ts';
 import type { Library } from './library.ts';
 import type { AnalyzedQuestion } from './question.ts';
@@ -23,7 +24,26 @@ const CITATION_LINE = /\(\s*(?:19|20)\d{2}\s*\)\s*\d+\s*[:(]/;
 /** Authors named before "et al.": as reference lists shorten long author lists. */
 const LISTED_AUTHORS = 6;
 
+/** "Who funded / paid for / sponsored the study?" */
+const FUNDING_ASKED = /\b(?:fund(?:ed|s|ing|er|ers)?|paid for|pay(?:s|ing)? for|financ\w*|sponsor\w*|grants?)\b/i;
+/** … the study, the work: not "who pays for the treatment". */
+const THE_WORK = /\b(?:paper|article|study|review|work|research|project|trial|protocol|authors?|they|she|he)\b/i;
+/** Sections that state funding (acknowledgements often do), and a sentence that names a funder. */
+const FUNDING_SECTION = /^(?:\d+\.?\s*)?(?:funding|financial|acknowledge?ments?|grants?)\b/i;
+const FUNDING_STATED = /\b(?:fund\w*|grants?|supported|support from|sponsor\w*|financ\w*)\b/i;
+/** "Where does the author work?", "which university are they at?", "affiliation". */
+const AFFILIATION_ASKED =
+  /\baffiliat\w*|\bwhere (?:do|does|did|is|are|was|were) (?:the |this |that |her |his )?(?:[\w-]+ ){0,2}(?:authors?|researchers?|team|they|she|he)\b[^?]*\b(?:work\w*|based|from)\b|\bwhich (?:universit\w*|institut\w*|hospital|department|lab\w*)\b/i;
+/** A front matter line naming an institution, as affiliations are printed; not an editor's or reviewer's. */
+const INSTITUTION = /\b(?:Universit|Institut|Hospital|Museum|College|Cent(?:re|er)\b|School|Laborator|Department|Faculty|Clinic|Academy)/;
+const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/;
+const NOT_AFFILIATION = /\b(?:edited|reviewed) by\b|©|licen[cs]e|\bdoi\b/i;
+
 export function paperItselfAnswer(question: AnalyzedQuestion, passages: Passage[], library: Library): CitedPart[] | undefined {
+  if (!CITED.test(question.text) && THE_WORK.test(question.text)) {
+    if (FUNDING_ASKED.test(question.text)) return statementOf(question, passages, library, fundingSentences);
+    if (AFFILIATION_ASKED.test(question.text)) return statementOf(question, passages, library, affiliationSentences);
+  }
   if (!['author', 'journal', 'year', 'doi'].includes(question.expected) || !DOCUMENT.test(question.text) || CITED.test(question.text)) return undefined;
   const paper = namedPaper(question, passages, library);
   if (!paper) return undefined;
@@ -43,6 +63,54 @@ export function paperItselfAnswer(question: AnalyzedQuestion, passages: Passage[
   }
   const imprint = imprintSentence(front, doi, library);
   return imprint ? [{ text: imprint.text, chunk: imprint.chunk, refs: [] }] : undefined;
+}
+
+type Statement = { text: string; chunk: Chunk };
+
+/**
+ * A paper's own statement (its funding, its authors' affiliations) as the answer: the
+ * sentences that hold most of the question first, in the paper's order, as many as fit.
+ */
+function statementOf(question: AnalyzedQuestion, passages: Passage[], library: Library, sentencesOf: (paper: Paper, library: Library) => Statement[]): CitedPart[] | undefined {
+  // Topic words ("the crystallography part of this study") need not be in the title; a name
+  // the titles lack ("the KEYNOTE-811 trial") is a cited study's, whose funding the papers don't give.
+  const named = question.concepts.some((concept) => concept.key && concept.name);
+  const paper = namedPaper(question, passages, library) ?? (named || !passages[0] ? undefined : library.paper(passages[0].chunk.docId));
+  const sentences = paper ? sentencesOf(paper, library) : [];
+  if (sentences.length === 0) return undefined;
+  const held = (sentence: Statement) => {
+    const terms = new Set(searchTerms(sentence.text));
+    return question.concepts.reduce((sum, concept) => sum + concept.weight * matchWeight(concept, terms), 0);
+  };
+  const ranked = sentences.map((sentence, order) => ({ sentence, order, weight: held(sentence) })).sort((a, b) => b.weight - a.weight || a.order - b.order);
+  const kept: typeof ranked = [];
+  let length = 0;
+  for (const item of ranked) {
+    if (kept.length > 0 && length + item.sentence.text.length > ANSWER_LENGTH.short) continue;
+    kept.push(item);
+    length += item.sentence.text.length;
+  }
+  return kept.sort((a, b) => a.order - b.order).map(({ sentence }) => ({ text: sentence.text, chunk: sentence.chunk, refs: [] }));
+}
+
+/** The sentences of its funding and acknowledgement sections that name a funder. */
+function fundingSentences(paper: Paper, library: Library): Statement[] {
+  const sections = paper.chunks.filter((chunk) => chunk.kind === 'paragraph' && FUNDING_SECTION.test(chunk.sectionPath[0] ?? ''));
+  return sections.flatMap((chunk) => library.sentences(chunk).map((sentence) => ({ text: sentence.text.trim(), chunk }))).filter((sentence) => FUNDING_STATED.test(sentence.text));
+}
+
+/**
+ * The front matter lines that name an institution, and first-page lines naming one beside an
+ * e-mail address (an affiliation footnote the layout ran into the first paragraph).
+ */
+function affiliationSentences(paper: Paper, library: Library): Statement[] {
+  // A text file has no pages: all of it is the first.
+  const firstPage = Math.min(...paper.chunks.map((chunk) => chunk.page ?? 1));
+  const front = (chunk: Chunk) => chunk.sectionPath[0] === FRONT_MATTER;
+  const candidates = paper.chunks.filter((chunk) => chunk.kind === 'paragraph' && (front(chunk) || (chunk.page ?? 1) === firstPage));
+  return candidates
+    .flatMap((chunk) => library.sentences(chunk).map((sentence) => ({ text: sentence.text.trim(), chunk })))
+    .filter((sentence) => INSTITUTION.test(sentence.text) && !NOT_AFFILIATION.test(sentence.text) && (front(sentence.chunk) || EMAIL.test(sentence.text)));
 }
 
 /**

@@ -21,9 +21,10 @@ beforeAll(async () => {
   await writeFile(join(review.corpusDir, 'ravens.pdf'), await makeJournalPdf(AUTHOR_YEAR));
   // A contributions statement names the authors by their initials, as journals print it.
   const contributions = { heading: '4. Author contributions', paragraphs: ['AO and BL designed the survey; CW modelled the potency loss and wrote the first draft.'] };
-  await writeFile(join(review.corpusDir, 'cold-chain.pdf'), await makeJournalPdf({ ...TWO_COLUMNS, sections: [...TWO_COLUMNS.sections, contributions] }));
+  const funding = { heading: 'Funding', paragraphs: ['This work was funded by the Rural Immunisation Trust (grant RIT-2022-17). The funder had no role in the analysis.'] };
+  await writeFile(join(review.corpusDir, 'cold-chain.pdf'), await makeJournalPdf({ ...TWO_COLUMNS, sections: [...TWO_COLUMNS.sections, contributions, funding] }));
   // Another paper uses the same initials for something else.
-  await writeFile(join(review.corpusDir, 'lasers.md'), '# Continuous-wave lasers for tissue welding\n\n## Methods\n\nA continuous wave (CW) laser at 980 nm welded the tissue samples. The CW output was held at 2 W.\n');
+  await writeFile(join(review.corpusDir, 'lasers.md'), '# Continuous-wave lasers for tissue welding\n\nCorrespondence: Ann Lee (a.lee@northfield.example), Department of Surgery, Northfield University Hospital, Northfield\n\n## Methods\n\nA continuous wave (CW) laser at 980 nm welded the tissue samples. The CW output was held at 2 W.\n');
   await buildIndex({ corpusDir: review.corpusDir, indexDir: review.indexDir, maxFileBytes: review.config.maxFileBytes, embedder: { kind: 'local' } });
   library = await openLibrary(review.config);
 });
@@ -68,5 +69,20 @@ describe('initials', () => {
     const result = await answer('What does CW stand for in the tissue welding lasers paper?');
     expect(result.answer).toMatch(/^CW stands for continuous wave \[1\]\.$/);
   });
-});
 
+  it('answers who funded a study from its funding statement, not from the passages retrieval ranks first', async () => {
+    const result = await answer('Who paid for the vaccine cold-chain study?');
+    expect(result.answer).toContain('Rural Immunisation Trust');
+    expect(result.citations[0]!.section).toBe('Funding');
+  });
+
+  it('does not give a paper\'s funder for a study it only names', async () => {
+    const result = await answer('Who funded the KEYNOTE-811 trial?');
+    expect(result.answer).not.toContain('Rural Immunisation Trust');
+  });
+
+  it('answers where the authors work from the affiliation under the title', async () => {
+    const result = await answer('Where do the authors of the tissue welding paper work?');
+    expect(result.answer).toContain('Northfield University Hospital');
+  });
+});
