@@ -27,6 +27,7 @@ import { LexicalIndex } from '../lib/lexical.ts';
 import { buildLexicon } from '../lib/lexicon/corpus.ts';
 import { WordNet } from '../lib/lexicon/wordnet.ts';
 import type { Chunk, ChunkKind, Embedder, Paper } from '../lib/types.ts';
+import { searchTerms } from '../lib/text.ts';
 import { DEFAULT_CHUNKING, type ChunkingOptions } from './chunk.ts';
 import { decodeSource, describeFsError, readSourceFile, SourceError } from './load.ts';
 import { parsePaper } from './parse/paper.ts';
@@ -295,10 +296,35 @@ async function chooseEmbedder(
   if (choice.kind === 'openai') return { embedder: await choice.create() };
   const previousCount = previous?.chunks.length ?? 0;
   const drifted = previousCount === 0 || Math.abs(chunks.length - previousCount) / previousCount > 0.5;
-  if (previous?.lsa && (upToDate || !drifted)) return { embedder: new LsaEmbedder(previous.lsa), lsa: previous.lsa };
-  if (previous?.lsa) progress({ phase: 'notice', message: 'corpus changed by more than half: refitting the local embedding model' });
+  const unfamiliar = previous?.lsa ? unknownShare(previous.lsa, previous.chunks, chunks) > UNKNOWN_VOCABULARY : false;
+  if (previous?.lsa && (upToDate || (!drifted && !unfamiliar))) return { embedder: new LsaEmbedder(previous.lsa), lsa: previous.lsa };
+  if (previous?.lsa) {
+    const why = drifted ? 'corpus changed by more than half' : 'new passages use words the model has not seen';
+    progress({ phase: 'notice', message: `${why}: refitting the local embedding model` });
+  }
   const lsa = fitLsa(chunks.map(embeddingText), choice.lsa ?? DEFAULT_LSA);
   return { embedder: new LsaEmbedder(lsa), lsa };
+}
+
+/**
+ * Above this share of their recurring words unknown to the model, new passages get vectors
+ * that describe too little of them. Measured against a model fitted on the review alone, the
+ * 15 shared papers have 43–61 % of the words recurring in their passages unknown; an added
+ * paragraph has no word recurring in two new passages and never triggers a refit.
+ */
+const UNKNOWN_VOCABULARY = 0.25;
+
+/** The share of the words used by two or more of the new passages that the model has no vector for. */
+function unknownShare(lsa: LsaModel, before: Chunk[], now: Chunk[]): number {
+  const seen = new Set(before.map((chunk) => chunk.id));
+  const passages = new Map<string, number>();
+  for (const chunk of now) {
+    if (seen.has(chunk.id)) continue;
+    for (const term of new Set(searchTerms(embeddingText(chunk)))) passages.set(term, (passages.get(term) ?? 0) + 1);
+  }
+  const recurring = [...passages].filter(([, count]) => count >= 2).map(([term]) => term);
+  const known = new Set(lsa.terms);
+  return recurring.length === 0 ? 0 : recurring.filter((term) => !known.has(term)).length / recurring.length;
 }
 
 function summarize(papers: Paper[]): Pick<BuildReport, 'papers' | 'chunks' | 'chunksByKind' | 'references' | 'glossary' | 'flagged'> {

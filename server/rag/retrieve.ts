@@ -67,6 +67,9 @@ export const DEFAULT_RETRIEVE: RetrieveOptions = { limit: 12, depth: 60 };
 /** Reciprocal rank fusion constant (Cormack et al. 2009). */
 const RRF_K = 60;
 
+/** A paper's prior is set by this many of its best fused passages (a short paper has as many). */
+const PRIOR_PASSAGES = 3;
+
 export class Retriever {
   /** Body passages citing each reference, per paper: `docId:n` → chunks. */
   private readonly citing = new Map<string, Chunk[]>();
@@ -179,11 +182,15 @@ export class Retriever {
   private paperPriors(question: AnalyzedQuestion, fused: Map<string, number>): Map<string, number> {
     const own = question.concepts.filter((concept) => !concept.carried);
     const total = own.reduce((sum, concept) => sum + concept.weight, 0) || 1;
-    const mass = new Map<string, number>();
-    for (const [id, score] of [...fused].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+    // Each paper by its few best passages, not by how many of the list it fills: a 19-passage
+    // paper holding the best passages is the one asked about, though a 360-passage review fills
+    // most of the list with middling ones.
+    const best = new Map<string, number[]>();
+    for (const [id, score] of fused) {
       const docId = this.index.chunkById.get(id)?.docId;
-      if (docId) mass.set(docId, (mass.get(docId) ?? 0) + score);
+      if (docId) best.set(docId, [...(best.get(docId) ?? []), score]);
     }
+    const mass = new Map([...best].map(([docId, scores]) => [docId, scores.sort((a, b) => b - a).slice(0, PRIOR_PASSAGES).reduce((sum, score) => sum + score, 0)]));
     const most = Math.max(0, ...mass.values()) || 1;
     const priors = new Map<string, number>();
     for (const [docId, profile] of this.profiles) {

@@ -10,6 +10,8 @@ import { buildIndex, type BuildOptions } from '../../ingest/build.ts';
 import { currentVersion, IndexError, loadIndex, readManifest } from '../../lib/index-store.ts';
 import { seededRandom } from '../../lib/random.ts';
 import { REPO, REVIEW, tempDir } from '../support/fixtures.ts';
+import { makeJournalPdf } from '../support/journal-pdf.ts';
+import { TWO_COLUMNS } from '../support/journal-papers.ts';
 import { makePaperPdf } from '../support/pdf.ts';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -42,6 +44,20 @@ describe('incremental ingest', () => {
     expect(second.unchanged).toEqual(['review.txt']);
     expect(second.version).toBeUndefined();
     expect(await currentVersion(indexDir)).toBe(version);
+  });
+
+  it('refits the local embedding model when an added paper uses words it has not seen', async () => {
+    const first = await buildIndex(options());
+    const before = await loadIndex(indexDir);
+    // A paper from another field: cold chains and refrigerators, not HER2.
+    await writeFile(join(corpusDir, 'cold-chain.pdf'), await makeJournalPdf(TWO_COLUMNS));
+    const notices: string[] = [];
+    const second = await buildIndex(options({ onProgress: (event) => { if (event.phase === 'notice') notices.push(event.message); } }));
+    expect(notices).toContain('new passages use words the model has not seen: refitting the local embedding model');
+    expect(second.embedded).toBe(second.chunks);
+    const after = await loadIndex(indexDir);
+    expect(after.lsa!.terms.length).toBeGreaterThan(before.lsa!.terms.length);
+    expect(first.chunks).toBeLessThan(second.chunks);
   });
 
   it('re-parses only a changed file, re-embeds only its new chunks, and drops deleted files', async () => {
