@@ -50,10 +50,16 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
   // "Which trial…" answered by a sentence that does not name one: the cited entry's title does.
   const namesATrial = selection.chosen.some((item) => TRIAL_NAME.test(item.text));
   const wantsEntry = question.intent === 'reference' || (question.asksForName && !namesATrial);
-  if (wantsEntry && !selection.chosen.some((item) => item.chunk.kind === 'reference')) {
+  // "Who reported that…": the entries the leading claim cites answer it, not an entry that
+  // merely shares words with the question.
+  const lead = selection.chosen[0]!;
+  const leadCites = lead.chunk.kind !== 'reference' && lead.refs.length > 0;
+  if (wantsEntry && (leadCites || !selection.chosen.some((item) => item.chunk.kind === 'reference'))) {
+    const entries = citedEntries(question, selection.chosen, library);
+    if (leadCites && entries.length > 0) dropUncitedEntries(candidates, entries);
     // "Which trials support …" wants each cited entry; "which journal…" the best one.
     const plural = /\b(trials|studies|references|papers|articles)\b/i.test(question.text);
-    citedEntries(question, selection.chosen, library)
+    entries
       .slice(0, plural ? 3 : 1)
       .forEach((entry, rank) => {
         const part = { text: renderReference(entry.reference, question.expected), chunk: entry.chunk, refs: [entry.reference.n] };
@@ -102,6 +108,9 @@ function excerpt(text: string, question: AnalyzedQuestion, cap: number): string 
 
 /** A trial's name: an acronym (TOGA, KEYNOTE-811) or a code with digits (NCT01148849). */
 const TRIAL_NAME = /\b(?:[A-Z]{4,}(?:-[A-Za-z0-9]+)*|[A-Z][A-Za-z]*-?\d{2,}[A-Za-z0-9-]*)\b/;
+
+/** Larger than any question's summed concept weights, so it orders before title matches. */
+const LEADING_CITATION = 1000;
 
 const SHORT_ANSWER = ANSWER_LENGTH.short;
 const LONG_ANSWER = ANSWER_LENGTH.long;
@@ -227,19 +236,31 @@ function definition(entry: GlossaryEntry): string {
   return `\\(${escapeRegExp(entry.short)}(?:[;,]\\s[^)]*)?\\)`;
 }
 
+/** Drops chosen reference entries other than `entries` (they are about other claims). */
+function dropUncitedEntries(candidates: { part: CitedPart }[], entries: { chunk: Chunk }[]): void {
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const { chunk } = candidates[i]!.part;
+    if (chunk.kind === 'reference' && !entries.some((entry) => entry.chunk.id === chunk.id)) candidates.splice(i, 1);
+  }
+}
+
 /**
  * For "which journal / DOI / which trial is cited" questions answered from body text: the
- * reference entries the chosen sentences cite, best title match with the question first.
+ * reference entries the chosen sentences cite, the leading sentence's first, then best title
+ * match with the question.
  */
 function citedEntries(question: AnalyzedQuestion, chosen: Evidence[], library: Library): { reference: Reference; chunk: Chunk; score: number }[] {
   const entries = new Map<string, { reference: Reference; chunk: Chunk; score: number }>();
-  for (const item of chosen) {
+  for (const [rank, item] of chosen.entries()) {
+    if (item.chunk.kind === 'reference') continue;
     for (const n of item.refs) {
       const reference = library.reference(item.chunk.docId, n);
       const chunk = library.retriever.referenceEntry(item.chunk.docId, n);
       if (!reference || !chunk || entries.has(chunk.id)) continue;
       const titleTerms = new Set(searchTerms(`${reference.title} ${reference.journal}`));
-      const score = question.concepts.reduce((sum, concept) => sum + (concept.alternatives.some((alternative) => alternative.every((term) => titleTerms.has(term))) ? concept.weight : 0), 0);
+      const matched = question.concepts.reduce((sum, concept) => sum + (concept.alternatives.some((alternative) => alternative.every((term) => titleTerms.has(term))) ? concept.weight : 0), 0);
+      // Cited by the leading sentence outranks any title match.
+      const score = matched + (rank === 0 ? LEADING_CITATION : 0);
       entries.set(chunk.id, { reference, chunk, score });
     }
   }

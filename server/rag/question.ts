@@ -228,7 +228,7 @@ function intentOf(question: string, namesAbbreviation: boolean): Intent {
   if (/\bname of the (?:[\w-]+ ){0,3}(?:trial|study)\b|\bstudy code\b|\bwhich (?:named )?(?:[\w-]+ ){0,2}(?:trials?|studies|study)\b.*\b(?:support|show|cited|behind|report)|\bsupports? (?:the|this) (?:claim|statement|finding)|\bwhich study\b/.test(q)) {
     return 'reference';
   }
-  if (/\bjournal\b|\bdoi\b|\bfirst author\b|\breference (list|number|entry)\b|\bwhich (reference|references|citation|study is cited|trial is cited|trials are cited)\b|\bcited\b|\bwho (wrote|authored|reported|published)\b|\bpublished\b|\btitle of\b/.test(q)) {
+  if (/\bjournal\b|\bdoi\b|\bfirst author\b|\breference (list|number|entry)\b|\bwhich (reference|references|citation|study is cited|trial is cited|trials are cited)\b|\bcite[sd]?\b|\bwho (wrote|authored|reported|published)\b|\bpublished\b|\btitle of\b/.test(q)) {
     return 'reference';
   }
   if (/^\s*(what|who) (is|are) (an? |the )?[\w-]+( [\w-]+)?\s*\??$/.test(q)) return 'definition';

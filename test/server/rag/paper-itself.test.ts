@@ -86,3 +86,12 @@ describe('initials', () => {
     expect(result.answer).toContain('Northfield University Hospital');
   });
 });
+
+describe('questions about the work a claim cites', () => {
+  it('names the entry the claim cites, with its journal', async () => {
+    const result = await answer('Which paper did they cite for modelling the vaccine potency loss as a first-order decay?');
+    expect(result.answer).toContain('J Pharm Sci');
+    expect(result.answer).not.toContain('Cold chains in rural health systems');
+    expect(result.citations.some((citation) => citation.kind === 'reference')).toBe(true);
+  });
+});
