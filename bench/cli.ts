@@ -13,6 +13,7 @@ import { benchIngest } from './ingest.ts';
 import { balancedUnavailable, startBalanced } from './balanced.ts';
 import { benchLoad, describeSetup, type LoadPlan, type LoadResult, type LoadRun, type LoadTarget } from './load.ts';
 import { describeMachine } from './machine.ts';
+import { benchPapers } from './papers.ts';
 import { benchPeer } from './peer.ts';
 import { fullPlan, quickPlan, SECTIONS, type BenchPlan, type Section } from './plan.ts';
 import { stderrProgress, type Progress } from './progress.ts';
@@ -41,15 +42,22 @@ temporary copies of the corpus and index (data/index is never touched).
   peer          the eval questions through a plain LangChain pipeline, next to ours
   scaling       synthetic 10×, 100×, 1,000× corpora: HNSW build, size, latency and
                 recall@10 against brute force
+  papers        the whole pipeline over libraries of 1, 10, 100 and 1,000 papers (the review
+                and ../shared/papers's PDFs, perturbed into distinct papers): ingest time and
+                peak RSS, index size on disk, a server process's RSS once loaded, answer
+                latency p50 / p95 and HNSW recall@10 against brute force; a size estimated to
+                overrun the section's 20-minute budget is capped, and its estimate reported
 
 Options:
-  --quick            smoke run of about two minutes (fewer repetitions, 1.5 s load levels,
-                     no cluster cold start, scaling at 10× only); what CI calls
+  --quick            smoke run of about two and a half minutes (fewer repetitions, 1.5 s load
+                     levels, no cluster cold start, scaling at 10× only, papers at 1 and 10);
+                     what CI calls
   --only <sections>  comma-separated subset of: ${SECTIONS.join(', ')}
   --out <file>       write the JSON there instead of bench/results/<date>.json
   -h, --help         this text
 
-A full run takes about six and a half minutes on two cores (the 1,000× corpus is most of it).
+A full run takes about twenty minutes on two cores: about ten of them the papers section (its
+budget is twenty), most of the rest the 1,000× vector corpus of scaling.
 `;
 
 interface CliOptions {
@@ -140,6 +148,7 @@ async function runSections(result: BenchResult, workspace: Workspace, questions:
   if (wants('answering') || wants('throughput')) await runServers(result, workspace, questions, plan, progress);
   if (wants('peer')) result.peer = await benchPeer(workspace, questions, plan.peerPasses, progress);
   if (wants('scaling')) result.scaling = await benchScaling(workspace, questions, plan.scaling, progress);
+  if (wants('papers')) result.papers = await benchPapers(workspace, plan.papers, progress);
 }
 
 async function runColdStart(result: BenchResult, workspace: Workspace, questions: EvalQuestion[], plan: BenchPlan, progress: Progress): Promise<void> {

@@ -1,12 +1,14 @@
 /**
- * How much of everything a run does: the full run (under ten minutes on two cores) and the
- * `--quick` smoke run (about two minutes; CI may call it).
+ * How much of everything a run does: the full run (about twenty minutes on two cores, about
+ * ten of them the papers section, whose budget is twenty) and the `--quick` smoke run (about
+ * two and a half minutes; CI may call it).
  */
 import type { Launch } from './cold-start.ts';
 import type { LoadPlan } from './load.ts';
+import type { PapersPlan } from './papers.ts';
 import type { ScalingPlan } from './scaling.ts';
 
-export const SECTIONS = ['ingest', 'cold-start', 'answering', 'throughput', 'scaling', 'peer'] as const;
+export const SECTIONS = ['ingest', 'cold-start', 'answering', 'throughput', 'scaling', 'peer', 'papers'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchPlan {
@@ -22,6 +24,7 @@ export interface BenchPlan {
   peerPasses: number;
   load: LoadPlan;
   scaling: ScalingPlan;
+  papers: PapersPlan;
 }
 
 const EF_SEARCH = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
@@ -66,6 +69,14 @@ export function fullPlan(): BenchPlan {
       efSearchCandidates: EF_SEARCH,
       latencyPasses: 3,
     },
+    papers: {
+      levels: [1, 10, 100, 1_000],
+      // The review and all 15 PDFs of ../shared/papers.
+      maxSources: 16,
+      answerPasses: 2,
+      k: 10,
+      budgetMs: 20 * 60_000,
+    },
   };
 }
 
@@ -97,6 +108,15 @@ export function quickPlan(): BenchPlan {
       recallTarget: 0.99,
       efSearchCandidates: EF_SEARCH,
       latencyPasses: 1,
+    },
+    papers: {
+      levels: [1, 10],
+      // Reading a PDF takes up to a few seconds: the 10 papers come from the review and 2 PDFs.
+      maxSources: 3,
+      answerPasses: 1,
+      k: 10,
+      // About 30 s; the budget only stops a machine far slower than expected.
+      budgetMs: 3 * 60_000,
     },
   };
 }

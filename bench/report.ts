@@ -7,6 +7,7 @@ import type { ColdStartResult } from './cold-start.ts';
 import type { IngestResult } from './ingest.ts';
 import { describeSetup, type LoadResult } from './load.ts';
 import type { Machine } from './machine.ts';
+import type { PapersResult } from './papers.ts';
 import type { PeerResult } from './peer.ts';
 import type { BenchPlan } from './plan.ts';
 import type { ScalingResult } from './scaling.ts';
@@ -42,6 +43,7 @@ export interface BenchResult {
   memory?: MemoryResult;
   scaling?: ScalingResult;
   peer?: PeerResult;
+  papers?: PapersResult;
 }
 
 export function milliseconds(ms: number): string {
@@ -240,6 +242,48 @@ export function renderCategories(result: PeerResult): string {
   );
 }
 
+export function renderPapers(result: PapersResult): string {
+  const main = table(
+    ['papers', 'passages', 'references', 'ingest (from scratch)', 'ingest peak RSS', 'index on disk', 'server RSS, index loaded', 'load (openLibrary)', 'answer p50 / p95', 'retrieval p50', `recall@${result.levels[0]?.serve.recall.k ?? 10} (efSearch)`, 'HNSW / brute force p50'],
+    result.levels.map((level) => [
+      `${count(level.papers)}${level.cappedFrom ? ` (cap; ${count(level.cappedFrom)} planned)` : ''}`,
+      count(level.ingest.chunks),
+      count(level.ingest.references),
+      milliseconds(level.ingest.ms),
+      mebibytes(level.ingest.maxRssBytes),
+      mebibytes(level.indexBytes),
+      mebibytes(level.serve.rssAfterLoadBytes),
+      milliseconds(level.serve.loadMs),
+      `${milliseconds(level.serve.answerMs.median)} / ${milliseconds(level.serve.answerMs.p95)}`,
+      milliseconds(level.serve.retrieveMs.median),
+      `${level.serve.recall.mean.toFixed(3)} (${level.serve.recall.efSearch})`,
+      `${milliseconds(level.serve.hnswMs.median)} / ${milliseconds(level.serve.bruteForceMs.median)}`,
+    ]),
+  );
+  const file = (level: PapersResult['levels'][number], name: string) => mebibytes(level.indexFiles[name] ?? Number.NaN);
+  const phases = table(
+    ['papers', 'prepare (read, parse, chunk, fit LSA)', 'of which parse (est.)', 'embed', 'HNSW + BM25', 'lexicon', 'write', 'RSS before ingest', 'papers.json', 'vectors.f32', 'hnsw.bin', 'lexical.json', 'lexicon.json'],
+    result.levels.map((level) => [
+      count(level.papers),
+      ...(['prepare', 'parse', 'embed', 'index', 'lexicon', 'write'] as const).map((phase) => milliseconds(level.ingest.phasesMs[phase] ?? Number.NaN)),
+      mebibytes(level.ingest.rssBeforeBytes),
+      ...['papers.json', 'vectors.f32', 'hnsw.bin', 'lexical.json', 'lexicon.json'].map((name) => file(level, name)),
+    ]),
+  );
+  const notes = [
+    `Sources: ${result.sources.length} (${result.sources.join(', ')}), read and parsed in ${milliseconds(result.readSourcesMs)}.${result.pdfNote ? ` ${result.pdfNote}.` : ''}`,
+    ...result.levels.flatMap((level) => (level.ingest.failed.length > 0 ? [`${count(level.papers)} papers: ${level.ingest.failed.length} files failed to ingest (${level.ingest.failed.slice(0, 2).join('; ')}).`] : [])),
+    ...result.notRun.map(({ papers, reason, estimate }) =>
+      `Not measured: ${count(papers)} papers (${reason}).` +
+      (estimate
+        ? ` Extrapolated from the last two sizes measured (a power law per part: ${Object.entries(estimate.exponents).map(([part, exponent]) => `${part} ∝ papers^${exponent.toFixed(2)}`).join(', ')}), not measured: ` +
+          `ingest ${milliseconds(estimate.ingestMs)}, ingest peak RSS ${mebibytes(estimate.ingestMaxRssBytes)}, index ${mebibytes(estimate.indexBytes)}, server RSS ${mebibytes(estimate.serveRssBytes)}, answer p50 ${milliseconds(estimate.answerP50Ms)}, whole size ${milliseconds(estimate.wallMs)}.`
+        : ''),
+    ),
+  ];
+  return [main, phases, ...notes].join('\n\n');
+}
+
 /** The whole report as Markdown. */
 export function renderReport(result: BenchResult): string {
   const loads = (values: number[]) => values.map((value) => value.toFixed(2)).join(' / ');
@@ -267,6 +311,13 @@ export function renderReport(result: BenchResult): string {
         `Latency ratio (ours / peer, median, same passes): ${result.peer.latencyRatio.toFixed(2)}.`,
       renderPeer(result.peer),
       renderCategories(result.peer),
+    );
+  }
+  if (result.papers) {
+    parts.push(
+      '## A library of papers, end to end',
+      `n× = n papers (1× is corpus/'s review); each size ingested from scratch in a child process, then loaded by another that asks the ${result.papers.questions} eval questions (${result.plan.papers.answerPasses} timed passes after a warm-up) and measures recall against brute force over the index's own vectors. Budget ${milliseconds(result.papers.budgetMs)}.`,
+      renderPapers(result.papers),
     );
   }
   return `${parts.join('\n\n')}\n`;

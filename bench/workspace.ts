@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIndex } from '../ingest/build.ts';
 import { loadConfig, type Config } from '../lib/config.ts';
+import { offlineEnvironment } from './environment.ts';
+
+export { offlineEnvironment };
 
 export interface Workspace {
   /** The repository measured. */
@@ -21,18 +24,6 @@ export interface Workspace {
   /** A fresh directory under the root, for an index or a synthetic corpus. */
   scratch(name: string): string;
   remove(): Promise<void>;
-}
-
-/** The environment every measured PaperChat sees: offline, quiet, unlimited. */
-export function offlineEnvironment(workspace: Pick<Workspace, 'corpusDir' | 'indexDir'>): Record<string, string> {
-  return {
-    PAPERCHAT_CORPUS_DIR: workspace.corpusDir,
-    PAPERCHAT_INDEX_DIR: workspace.indexDir,
-    PAPERCHAT_EMBEDDINGS: 'local',
-    PAPERCHAT_LLM: 'off',
-    PAPERCHAT_RATE_LIMIT: '0',
-    PAPERCHAT_LOG: 'silent',
-  };
 }
 
 export async function createWorkspace(repo: string): Promise<Workspace> {
