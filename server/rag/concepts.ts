@@ -112,7 +112,9 @@ function glossaryConcepts(builder: Builder, glossary: GlossaryEntry[]): void {
     const short = searchTerms(entry.short);
     const long = searchTerms(entry.long);
     if (short.length === 0 || long.length === 0) continue;
-    const form = [short, long].find((candidate) => findSequence(builder.terms, candidate, builder.used) !== -1);
+    // "im a plumber" is not IM: a two-letter short form counts only with a capital, as papers write it.
+    const asWritten = (candidate: string[]) => candidate !== short || short.join('').length > 2 || /[A-Z]/.test(builder.written.get(short[0]!) ?? '');
+    const form = [short, long].find((candidate) => asWritten(candidate) && findSequence(builder.terms, candidate, builder.used) !== -1);
     if (!form && !matchedShort.has(short.join(' '))) continue;
     if (form) {
       const at = findSequence(builder.terms, form, builder.used);
@@ -153,22 +155,31 @@ function vocabularyConcepts(builder: Builder): void {
   for (const match of builder.statistics.vocabulary.matches(builder.terms)) {
     if (builder.used.slice(match.at, match.at + match.length).some(Boolean)) continue;
     const phrase = builder.terms.slice(match.at, match.at + match.length);
+    // "which year": the words that shape a question stay question words whatever a vocabulary says of them.
+    if (phrase.every((term) => QUESTION_WORDS.has(term))) continue;
+    // "im a plumber", "btw": chat fillers name nothing.
+    if (match.alternatives.some((alternative) => alternative.length === 0)) {
+      for (let i = match.at; i < match.at + match.length; i++) builder.used[i] = true;
+      continue;
+    }
     const known = [phrase, ...match.alternatives].filter((alternative) => present(builder.statistics, alternative));
     if (known.length === 0) continue;
     for (let i = match.at; i < match.at + match.length; i++) builder.used[i] = true;
     const alternatives = [phrase, ...match.alternatives.filter((alternative) => alternative.join(' ') !== phrase.join(' '))];
+    // "ppl" is people: an everyday word however a chat writes it (the line's first phrase is the word papers use).
+    const common = (match.written[0] ?? '').split(/\s+/).every((word) => isCommonWord(word));
     const weight = Math.max(...known.map((alternative) => Math.max(...alternative.map((term) => idf(builder.statistics, term)))));
     builder.concepts.push({
       label: phrase.join(' '),
       surface: writtenPhrase(builder, phrase),
       alternatives,
       weights: alternatives.map(() => 1),
-      weight,
-      key: known.some((alternative) => alternative.some((term) => keyTerm(builder, term))),
+      weight: common ? Math.min(weight, EVERYDAY_WEIGHT + EVERYDAY_SHARE * weight) : weight,
+      key: !common && known.some((alternative) => alternative.some((term) => keyTerm(builder, term))),
       carried: builder.carried,
       absent: false,
       name: /[A-Z]/.test(builder.written.get(phrase[0]!) ?? ''),
-      common: false,
+      common,
     });
   }
 }

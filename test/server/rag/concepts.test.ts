@@ -102,3 +102,31 @@ describe('letters and digits written together or apart', () => {
     expect(conceptsOf('is e2 excluded?', [], stats).concepts.find((concept) => concept.label === 'e2')!.alternatives).toEqual([['e2']]);
   });
 });
+
+describe('chat wording', () => {
+  const passages = ['Chemotherapy was given to 40 people.', 'The inner metatarsal tubercle (IM) is large.'].map(
+    (text, seq): Chunk => ({ id: `e${seq}`, docId: 'r', docTitle: 'R', section: '', sectionPath: [], span: { start: 0, end: text.length }, kind: 'paragraph', refs: [], text, seq, block: seq }),
+  );
+  const index = LexicalIndex.build(passages);
+  const stats: TermStatistics = { ...statistics, documentCount: index.documentCount, documentFrequency: (term) => index.documentFrequency(term), aliases: () => [] };
+  const withShortForm = [{ short: 'IM', long: 'inner metatarsal tubercle' }, ...glossary];
+  const chat = (text: string) => conceptsOf(text, withShortForm, stats).concepts;
+
+  it('reads "ppl" as people, an everyday word and not the subject', () => {
+    const people = chat('how many ppl got chemo?').find((concept) => concept.label === 'ppl')!;
+    expect(people.alternatives).toContainEqual(t('people'));
+    expect(people).toMatchObject({ common: true, key: false });
+  });
+
+  it('drops chat fillers, and does not read "im" as a paper\'s two-letter short form', () => {
+    const labels = chat('im a nurse btw, which trials used chemo?').map((concept) => concept.label);
+    expect(labels).not.toContain('IM');
+    expect(labels).not.toContain('im');
+    expect(labels).not.toContain('btw');
+    expect(chat('what does IM stand for?').map((concept) => concept.label)).toContain('IM');
+  });
+
+  it('leaves question words to the question, whatever the vocabulary lists', () => {
+    expect(chat('which year did chemotherapy start?').map((concept) => concept.label)).not.toContain('year');
+  });
+});
