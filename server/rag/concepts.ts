@@ -102,16 +102,33 @@ function idf(statistics: TermStatistics, term: string): number {
 
 const present = (statistics: TermStatistics, alternative: string[]) => alternative.every((term) => statistics.documentFrequency(term) > 0);
 
+/**
+ * A glossary entry's search terms, computed once per entry: the entries live as long as the
+ * loaded index, and stemming all of them for every question was most of an answer's time in a
+ * library of a hundred papers (bench `papers`, docs/PERFORMANCE.md).
+ */
+const entryTermCache = new WeakMap<GlossaryEntry, { short: string[]; long: string[] }>();
+function entryTerms(entry: GlossaryEntry): { short: string[]; long: string[] } {
+  let terms = entryTermCache.get(entry);
+  if (!terms) {
+    terms = { short: searchTerms(entry.short), long: searchTerms(entry.long) };
+    entryTermCache.set(entry, terms);
+  }
+  return terms;
+}
+
 /** Abbreviations and their long forms, as phrases, both ways. */
 function glossaryConcepts(builder: Builder, glossary: GlossaryEntry[]): void {
   const seen = new Set<string>();
   // Short forms already matched: another paper's entry for the same short form ("FL": foot
   // length in one paper, an author's initials in another) joins the same words.
   const matchedShort = new Set<string>();
+  const asked = new Set(builder.terms);
   for (const entry of glossary) {
-    const short = searchTerms(entry.short);
-    const long = searchTerms(entry.long);
+    const { short, long } = entryTerms(entry);
     if (short.length === 0 || long.length === 0) continue;
+    // Most entries share no word with the question: skip them before any matching.
+    if (!asked.has(short[0]!) && !asked.has(long[0]!) && !matchedShort.has(short.join(' '))) continue;
     // "im a plumber" is not IM: a two-letter short form counts only with a capital, as papers write it.
     const asWritten = (candidate: string[]) => candidate !== short || short.join('').length > 2 || /[A-Z]/.test(builder.written.get(short[0]!) ?? '');
     const form = [short, long].find((candidate) => asWritten(candidate) && findSequence(builder.terms, candidate, builder.used) !== -1);
