@@ -14,7 +14,7 @@ import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from '../lib/config.ts';
 import { Admission } from './admission.ts';
-import { drain, RequestCounter, type DrainOutcome } from './drain.ts';
+import { Drain, RequestCounter } from './drain.ts';
 import type { Engine } from './engine.ts';
 import { healthRouter } from './health.ts';
 import { apiRouter } from './http.ts';
@@ -44,11 +44,8 @@ export interface App {
   io: SocketServer;
   /** Stops accepting connections and ends open ones. */
   close(): Promise<void>;
-  /**
-   * SIGTERM's shutdown: refuses new questions (health says draining), waits up to `timeoutMs`
-   * for the answers in flight, then closes.
-   */
-  drain(timeoutMs: number): Promise<DrainOutcome>;
+  /** SIGTERM's shutdown before the close: refuse new questions, say so, let those in flight finish. */
+  drain: Drain;
 }
 
 const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'client');
@@ -64,6 +61,7 @@ export function createApp({ config, engine, log, redis }: AppParts): App {
   const policy = originPolicy(config.server);
   const admission = new Admission(config.server.admission);
   const requests = new RequestCounter();
+  const drain = new Drain(admission, requests);
   app.use((request, response, next) => {
     const refused = refusedHost(policy, request.headers.host);
     if (refused) response.status(421).json({ error: refused });
@@ -105,7 +103,7 @@ export function createApp({ config, engine, log, redis }: AppParts): App {
   const limiter = createRateLimiter(config.server.rateLimitPerMinute, redis);
   if (limiter.perMinute > 0) app.use(['/api/ask', '/v1/chat/completions'], rateLimited(limiter));
   const replicas = redis ? new Replicas(redis, { server: config.server.name, ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) }, engine) : undefined;
-  app.use('/api', healthRouter({ engine, admission, server: config.server.name, ...(replicas ? { replicas } : {}) }));
+  app.use('/api', healthRouter({ engine, admission, drain, server: config.server.name, ...(replicas ? { replicas } : {}) }));
   // Before the JSON parser: the body is the file itself.
   app.use('/api/upload', uploadRouter({ config, engine, log, listening: () => httpServer.address(), notify: (socketId, progress) => io.to(socketId).emit('upload:progress', progress) }));
   app.use('/api', express.json({ limit: '64kb' }), apiRouter(engine, admission));
@@ -155,16 +153,7 @@ export function createApp({ config, engine, log, redis }: AppParts): App {
       httpServer.close(() => resolve());
     });
   };
-  return {
-    httpServer,
-    io,
-    close,
-    drain: async (timeoutMs) => {
-      const outcome = await drain(admission, requests, timeoutMs);
-      await close();
-      return outcome;
-    },
-  };
+  return { httpServer, io, close, drain };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Every core of one machine: a primary process owns the port and hands connections to
  * PAPERCHAT_WORKERS workers, each running the whole server (server/serve.ts) over its own copy
- * of the index, watching for re-ingests and draining on SIGTERM by itself.
+ * of the index and watching for re-ingests by itself; SIGTERM to the primary drains them all.
  *
  * Routing is @socket.io/sticky's: the primary reads the head of each new connection and passes
  * it to a worker, round-robin, except that a Socket.IO request naming a session (`sid=`) goes
@@ -16,6 +16,11 @@
  * is replaced; one that dies while starting stops the server (a bad index will not mend).
  * Admission control stays per worker; so does the rate limit, unless Redis is shared
  * (PAPERCHAT_REDIS_URL), which then also carries Socket.IO's events (docs/DEPLOY.md).
+ *
+ * SIGTERM drains the workers in step, led by the primary over IPC (WorkerPool.stop): signals
+ * reach each worker at its own moment, so one worker used to say "draining" while its sibling
+ * still answered new questions, and one that finished first closed while the primary still
+ * handed it connections.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -24,11 +29,22 @@ import { createAdapter, setupPrimary as setupAdapterPrimary } from '@socket.io/c
 import { setupMaster, setupWorker } from '@socket.io/sticky';
 import type { Server as SocketServer } from 'socket.io';
 import type { Config } from '../lib/config.ts';
+import type { ShutdownSteps } from './drain.ts';
 import { listen, urlOf } from './listen.ts';
 import type { Logger } from './log.ts';
 
 const READY = 'paperchat:ready';
 const ADDRESS = 'paperchat:address';
+// The drain, in the order of its messages (WorkerPool.stop says why each waits for the one before).
+/** Primary to worker: refuse new questions, then answer REFUSING at once and SETTLED later. */
+const DRAIN = 'paperchat:drain';
+const REFUSING = 'paperchat:refusing';
+/** Primary to worker, once every worker refuses: say draining (readiness 503). */
+const ANNOUNCE = 'paperchat:announce';
+/** Worker to primary: its answers in flight are done, or were cut at the drain time-out. */
+const SETTLED = 'paperchat:settled';
+/** Primary to worker, once every worker settled and none is handed connections: close and exit. */
+const CLOSE = 'paperchat:close';
 
 interface ReadyMessage {
   type: typeof READY;
@@ -41,6 +57,15 @@ interface AddressMessage {
   address: AddressInfo;
 }
 
+interface DrainMessage {
+  type: typeof DRAIN;
+  /** The primary's signal, for the worker's "shutting down" line. */
+  signal: string;
+}
+
+/** What the primary sends a worker (besides sticky's own messages). */
+type PrimaryMessage = AddressMessage | DrainMessage | { type: typeof ANNOUNCE | typeof CLOSE };
+
 function isMessage<T extends { type: string }>(message: unknown, type: T['type']): message is T {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
 }
@@ -49,15 +74,27 @@ function isMessage<T extends { type: string }>(message: unknown, type: T['type']
  * In a worker: takes connections from the primary and tells it this worker is ready. The
  * worker's HTTP server never listens, but code asking where it listens (uploads are open only
  * on a loopback address) must hear the primary's address, which the primary sends once it has it.
+ * The worker drains when the primary says, step by step (`shutdown`), never on its own.
  */
-export function joinCluster(io: SocketServer, httpServer: HttpServer, summary: string, options: { sharedRedis: boolean }): void {
+export function joinCluster(io: SocketServer, httpServer: HttpServer, summary: string, options: { sharedRedis: boolean; shutdown: ShutdownSteps }): void {
   // With Redis the Redis adapter (server/app.ts) already spans the workers, and the machines.
   if (!options.sharedRedis) io.adapter(createAdapter());
   setupWorker(io);
   process.on('message', (message: unknown) => {
     if (isMessage<AddressMessage>(message, ADDRESS)) httpServer.address = () => message.address;
+    else followDrain(message, options.shutdown);
   });
   process.send!({ type: READY, summary } satisfies ReadyMessage);
+}
+
+/** A worker's side of the drain: each step the primary asks for, and the replies it waits for. */
+function followDrain(message: unknown, shutdown: ShutdownSteps): void {
+  if (isMessage<DrainMessage>(message, DRAIN)) {
+    const settled = shutdown.refuse(message.signal);
+    process.send!({ type: REFUSING });
+    void settled.then(() => process.send!({ type: SETTLED }));
+  } else if (isMessage(message, ANNOUNCE)) shutdown.announce();
+  else if (isMessage(message, CLOSE)) void shutdown.exit();
 }
 
 /** In the primary: prepares the index, starts the workers, listens; a signal ends the process. */
@@ -90,8 +127,9 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
 }
 
 /**
- * SIGTERM or Ctrl-C: every worker drains and exits; the port stays open meanwhile, so a client
- * (or a load balancer's probe) reaches a draining worker and hears 503, not a refused connection.
+ * SIGTERM or Ctrl-C: every worker drains and exits; the port stays open until every answer in
+ * flight is done, so a client (or a load balancer's probe) reaches a draining worker and hears
+ * 503, not a refused connection.
  */
 function stopOnSignal(pool: WorkerPool, server: HttpServer, graceMs: number, log: Logger): void {
   let closing = false;
@@ -99,10 +137,8 @@ function stopOnSignal(pool: WorkerPool, server: HttpServer, graceMs: number, log
     if (closing) return;
     closing = true;
     log.info('shutting down', { signal, workers: pool.size });
-    void pool.stop(graceMs).then((code) => {
-      server.close();
-      process.exit(code);
-    });
+    // Closed before the workers are: a connection accepted now would reach a closing worker.
+    void pool.stop(graceMs, signal, () => server.close()).then((code) => process.exit(code));
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
@@ -110,6 +146,8 @@ function stopOnSignal(pool: WorkerPool, server: HttpServer, graceMs: number, log
 
 class WorkerPool {
   private readonly workers = new Set<Worker>();
+  /** Those that said they are ready: routed to, and drained on a signal. */
+  private readonly serving = new Set<Worker>();
   private stopping = false;
   private address: AddressInfo | undefined;
 
@@ -148,14 +186,16 @@ class WorkerPool {
     return new Promise((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: unknown) => {
-        if (ready || !isMessage<ReadyMessage>(message, READY)) return;
+        if (ready || this.stopping || !isMessage<ReadyMessage>(message, READY)) return;
         ready = true;
+        this.serving.add(worker);
         cluster.workers![worker.id] = worker;
         if (this.address) worker.send({ type: ADDRESS, address: this.address } satisfies AddressMessage);
         resolve(message.summary);
       });
       worker.once('exit', (code, signal) => {
         this.workers.delete(worker);
+        this.serving.delete(worker);
         if (this.stopping) return;
         const how = signal ?? `code ${code}`;
         if (!ready) return reject(new Error(`server: a worker exited (${how}) while starting; its error is above`));
@@ -165,23 +205,66 @@ class WorkerPool {
     });
   }
 
-  /** SIGTERM to every worker (each drains), SIGKILL after `graceMs`; resolves to 0 when all exited 0. */
-  async stop(graceMs: number): Promise<number> {
+  /**
+   * Drains every worker in step; resolves to 0 when all that were serving exited 0. Each step
+   * waits for every worker's reply to the one before, since each worker hears the primary at its
+   * own moment: workers say "draining" only once all refuse questions (a client who heard it from
+   * one must not be answered by another), and close only once all have settled and `unroute`
+   * stopped new connections (the primary would hand them to a closed worker). IPC keeps order,
+   * so a connection handed to a worker after DRAIN reaches it after DRAIN. SIGKILL after `graceMs`.
+   */
+  async stop(graceMs: number, signal = 'SIGTERM', unroute: () => void = () => {}): Promise<number> {
     this.stopping = true;
-    const exits = [...this.workers].map(
-      (worker) =>
-        new Promise<boolean>((resolve) => {
-          if (worker.isDead()) return resolve(worker.process.exitCode === 0);
-          const force = setTimeout(() => worker.process.kill('SIGKILL'), graceMs);
-          worker.once('exit', (code) => {
-            clearTimeout(force);
-            resolve(code === 0);
-          });
-          worker.process.kill('SIGTERM');
-        }),
-    );
+    const serving = [...this.serving];
+    // One still loading its index serves nothing and would not hear DRAIN: it just ends.
+    const starting = [...this.workers].filter((worker) => !this.serving.has(worker));
+    for (const worker of starting) worker.process.kill('SIGKILL');
+    const exits = serving.map((worker) => exitOf(worker, graceMs));
+    const refusing = serving.map((worker) => replyOf(worker, REFUSING));
+    const settled = serving.map((worker) => replyOf(worker, SETTLED));
+    for (const worker of serving) tell(worker, { type: DRAIN, signal });
+    await Promise.all(refusing);
+    for (const worker of serving) tell(worker, { type: ANNOUNCE });
+    await Promise.all(settled);
+    unroute();
+    // Sticky routes to `cluster.workers` only; with none left it answers a late connection 503 itself.
+    for (const worker of serving) delete cluster.workers![worker.id];
+    for (const worker of serving) tell(worker, { type: CLOSE });
+    await Promise.all(starting.map((worker) => exitOf(worker, graceMs)));
     return (await Promise.all(exits)).every(Boolean) ? 0 : 1;
   }
+}
+
+/** Sends, unless the worker is gone: its exit is what the drain then waits for. */
+function tell(worker: Worker, message: PrimaryMessage): void {
+  if (worker.isConnected()) worker.send(message, () => {});
+}
+
+/** Resolves when the worker sends a message of `type`, or exits (a dead worker has nothing left to say). */
+function replyOf(worker: Worker, type: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (worker.isDead()) return resolve();
+    const onMessage = (message: unknown) => isMessage(message, type) && done();
+    const done = () => {
+      worker.off('message', onMessage);
+      worker.off('exit', done);
+      resolve();
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', done);
+  });
+}
+
+/** Resolves to whether the worker exited 0; SIGKILL after `graceMs`. */
+function exitOf(worker: Worker, graceMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (worker.isDead()) return resolve(worker.process.exitCode === 0);
+    const force = setTimeout(() => worker.process.kill('SIGKILL'), graceMs);
+    worker.once('exit', (code) => {
+      clearTimeout(force);
+      resolve(code === 0);
+    });
+  });
 }
 
 /**

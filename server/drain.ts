@@ -40,18 +40,61 @@ export interface DrainOutcome {
   ms: number;
 }
 
-/** Stops admitting answers and waits, at most `timeoutMs`, for those in flight and their responses. */
-export async function drain(admission: Admission, requests: RequestCounter, timeoutMs: number): Promise<DrainOutcome> {
-  const started = performance.now();
-  admission.drain();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-  const settled = admission
-    .idle()
-    .then(() => requests.idle())
-    .then(() => true as const);
-  const finished = await Promise.race([settled, deadline]);
-  clearTimeout(timer);
-  const { active, queued } = admission.load;
-  return { finished, cut: finished ? 0 : active + queued, ms: Math.round(performance.now() - started) };
+/**
+ * One server's drain. Refusing new questions and saying so (readiness 503, `draining` in
+ * /api/health) are two steps: a cluster worker refuses as soon as the primary is signalled, but
+ * says it drains only once every worker refuses, so that a client who heard "draining" from one
+ * worker cannot have a new question answered by another (server/cluster.ts).
+ */
+export class Drain {
+  private announced = false;
+
+  constructor(
+    private readonly admission: Admission,
+    private readonly requests: RequestCounter,
+  ) {}
+
+  /** True once readiness says 503 and /api/health says `draining`. */
+  get isAnnounced(): boolean {
+    return this.announced;
+  }
+
+  /** Refuses every new question from now on (503 / busy with Retry-After); those admitted go on. */
+  refuse(): void {
+    this.admission.drain();
+  }
+
+  /** Says draining from now on; a server that says so refuses questions too. */
+  announce(): void {
+    this.refuse();
+    this.announced = true;
+  }
+
+  /** Waits, at most `timeoutMs`, for the answers admitted (running or queued) and their responses. */
+  async settle(timeoutMs: number): Promise<DrainOutcome> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const settled = this.admission
+      .idle()
+      .then(() => this.requests.idle())
+      .then(() => true as const);
+    const finished = await Promise.race([settled, deadline]);
+    clearTimeout(timer);
+    const { active, queued } = this.admission.load;
+    return { finished, cut: finished ? 0 : active + queued, ms: Math.round(performance.now() - started) };
+  }
+}
+
+/**
+ * A serving process's shutdown in its steps. Alone, it takes them back to back on SIGTERM; a
+ * cluster worker takes each when the primary says (server/cluster.ts).
+ */
+export interface ShutdownSteps {
+  /** Refuses new questions; resolves once the answers in flight are done, or cut at the time-out. */
+  refuse(signal: string): Promise<void>;
+  /** Readiness and /api/health say draining. */
+  announce(): void;
+  /** Closes the server and exits 0. */
+  exit(): Promise<void>;
 }

@@ -15,21 +15,24 @@
 import cluster from 'node:cluster';
 import { Router } from 'express';
 import type { Admission } from './admission.ts';
+import type { Drain } from './drain.ts';
 import type { Engine } from './engine.ts';
 import type { Replicas } from './replicas.ts';
 
 export interface HealthParts {
   engine: Engine;
   admission: Admission;
+  /** Whether this server says it drains: in a cluster, only once every worker refuses questions. */
+  drain: Drain;
   /** This server's name. */
   server: string;
   /** Every server's index version, when several share Redis. */
   replicas?: Replicas;
 }
 
-export function healthRouter({ engine, admission, server, replicas }: HealthParts): Router {
+export function healthRouter({ engine, admission, drain, server, replicas }: HealthParts): Router {
   const router = Router();
-  const status = () => (admission.isDraining ? 'draining' : 'ready');
+  const status = () => (drain.isAnnounced ? 'draining' : 'ready');
   const worker = () => ({ server, ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) });
 
   router.get('/health', async (_request, response) => {
@@ -37,7 +40,7 @@ export function healthRouter({ engine, admission, server, replicas }: HealthPart
     const { manifest, version } = engine.library.index;
     response.json({
       status: status(),
-      ready: !admission.isDraining,
+      ready: !drain.isAnnounced,
       ...worker(),
       mode: engine.answerer.mode,
       load: admission.load,
@@ -64,7 +67,7 @@ export function healthRouter({ engine, admission, server, replicas }: HealthPart
     const body = { status: status(), ...worker(), index: engine.library.index.version };
     // Probes must not be answered from a cache: the answer changes on SIGTERM.
     response.set('Cache-Control', 'no-store');
-    if (admission.isDraining) response.status(503).set('Retry-After', '2').json(body);
+    if (drain.isAnnounced) response.status(503).set('Retry-After', '2').json(body);
     else response.json(body);
   });
 

@@ -8,6 +8,7 @@ import type { Config } from '../lib/config.ts';
 import { IndexError } from '../lib/index-store.ts';
 import { createApp, type App } from './app.ts';
 import { joinCluster } from './cluster.ts';
+import type { ShutdownSteps } from './drain.ts';
 import { Engine } from './engine.ts';
 import { listen, urlOf } from './listen.ts';
 import type { Logger } from './log.ts';
@@ -20,11 +21,15 @@ export async function serve(config: Config, log: Logger): Promise<void> {
   engine.watch();
   const redis = config.server.redisUrl ? await connectRedis(config.server.redisUrl, log, worker !== undefined ? { worker } : {}) : undefined;
   const app = createApp({ config, engine, log, ...(redis ? { redis } : {}) });
-  drainOnSignal(app, redis, config, log);
+  const shutdown = shutdownSteps(app, redis, config, log);
   if (worker !== undefined) {
-    joinCluster(app.io, app.httpServer, describeServing(engine), { sharedRedis: redis !== undefined });
+    // The primary says when to take each step, so that the workers drain in step (server/cluster.ts);
+    // a signal reaching a worker as well (a terminal's Ctrl-C reaches them all) must not end it alone.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => {});
+    joinCluster(app.io, app.httpServer, describeServing(engine), { sharedRedis: redis !== undefined, shutdown });
     return;
   }
+  drainOnSignal(shutdown);
   await listen(app.httpServer, config.server.port, config.server.host);
   process.stderr.write(`PaperChat is serving ${describeServing(engine)}, at ${urlOf(app.httpServer)}/\n`);
 }
@@ -54,24 +59,42 @@ async function openEngine(config: Config, log: Logger, buildIfNeeded: boolean): 
 }
 
 /**
- * SIGTERM or Ctrl-C: drain (refuse new questions, finish those in flight within the drain
- * time-out), close, exit 0. A second signal changes nothing; a close that hangs is cut short.
+ * The shutdown's steps and their log lines: refuse new questions, let those in flight finish
+ * within the drain time-out, close, exit 0. A close that hangs is cut short.
  */
-function drainOnSignal(app: App, redis: SharedRedis | undefined, config: Config, log: Logger): void {
+function shutdownSteps(app: App, redis: SharedRedis | undefined, config: Config, log: Logger): ShutdownSteps {
   const worker = cluster.isWorker ? { worker: cluster.worker!.id } : {};
-  let closing = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    log.info('shutting down', { signal, ...worker });
-    setTimeout(() => process.exit(0), config.server.drainTimeoutMs + 5_000).unref();
-    void app.drain(config.server.drainTimeoutMs).then(async (outcome) => {
+  return {
+    refuse: async (signal) => {
+      log.info('shutting down', { signal, ...worker });
+      setTimeout(() => process.exit(0), config.server.drainTimeoutMs + 5_000).unref();
+      app.drain.refuse();
+      const outcome = await app.drain.settle(config.server.drainTimeoutMs);
       if (outcome.finished) log.info('drained', { ms: outcome.ms, ...worker });
       else log.error('drain timed out; answers still in flight were cut', { cut: outcome.cut, ms: outcome.ms, ...worker });
+    },
+    announce: () => app.drain.announce(),
+    exit: async () => {
+      await app.close();
       await redis?.close();
       process.exit(0);
-    });
+    },
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+}
+
+/**
+ * Alone, SIGTERM or Ctrl-C takes the steps back to back: refusing and saying so at once (no
+ * sibling to wait for). A second signal changes nothing.
+ */
+function drainOnSignal(shutdown: ShutdownSteps): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    const settled = shutdown.refuse(signal);
+    shutdown.announce();
+    void settled.then(() => shutdown.exit());
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
