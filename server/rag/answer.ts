@@ -195,6 +195,7 @@ function isDecline(text: string): boolean {
 /** What a decline says is missing, by the kind of answer asked for. */
 const ASKED_FOR: Partial<Record<AnswerType, string>> = {
   percentage: 'a percentage',
+  frequency: 'a frequency',
   duration: 'a duration',
   count: 'a number',
   year: 'a year',

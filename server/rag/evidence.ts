@@ -45,6 +45,7 @@ const COMPARES = /\bvs\.?\s|\bversus\b|\bcompared (?:with|to)\b|\bthan\b|\brespe
 
 const PATTERNS: Record<Exclude<AnswerType, 'none' | 'journal' | 'author' | 'outcome' | 'count'>, RegExp> = {
   percentage: /\d(?:\.\d+)?\s*%|\bper ?cent\b|\d(?:\.\d+)?-?\s*(?:fold|times)\b/i,
+  frequency: /\d(?:\.\d+)?\s*%|\bper ?cent\b|\b(?:every|each|per|a)\s+(?:\w+\s+)?(?:hour|day|week|fortnight|month|year|visit|cycle)s?\b|\b(?:once|twice|thrice|\d+\s+times)\b|\b(?:hourly|daily|weekly|fortnightly|monthly|quarterly|annually|yearly)\b/i,
   duration: /\d(?:\.\d+)?\s*(?:-|to|–)?\s*(?:months?|weeks?|days?|years?|hours?|minutes?|min|h)\b|\bmonths?\b/i,
   year: /\b(?:1[89]|20)\d{2}\b/,
   dose: /\d\s*(?:mg|µg|mcg|g|ml|mL|IU|units?)(?:\s*\/\s*(?:kg|m2|m²|day|d))?\b|\bmg\/kg\b/i,
@@ -287,6 +288,8 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
     for (const i of item.inSentence) covered.add(i);
     length += item.text.length;
   }
+  const neighbor = continuation(first, evidence, chosen, selection.neighborRatio);
+  if (neighbor && length + neighbor.text.length <= limit) chosen.push(neighbor);
   if (question.comparative) addSides(question, evidence, chosen, first.score, limit);
   // "How many weeks", "what dose", "how much money": an answer without one is no answer.
   if (STRICT_TYPES.has(question.expected) && !chosen.some((item) => item.typed)) return { chosen: [], answerable, abstainReason: 'missing-type' };
@@ -303,6 +306,13 @@ function leading(question: AnalyzedQuestion, evidence: Evidence[], model: Answer
   if (question.intent !== 'definition') return best;
   const defining = evidence.find((item) => sentenceFeature(item.features, 'defines') > 0);
   return defining && defining.score >= model.selection.extraMinimum ? defining : best;
+}
+
+/** The more probable of the sentences right before and after `first` in its passage, if probable enough. */
+function continuation(first: Evidence, evidence: Evidence[], chosen: Evidence[], ratio = Infinity): Evidence | undefined {
+  return evidence.find(
+    (item) => item.chunk.id === first.chunk.id && Math.abs(item.position - first.position) === 1 && !chosen.includes(item) && item.score >= ratio * first.score,
+  );
 }
 
 /** Which reason fits a decline: a named thing the corpus lacks, the kind of answer missing, or too little. */

@@ -72,7 +72,7 @@ const totalWeight = (concepts: Concept[]) => concepts.reduce((sum, concept) => s
 const coverage = (concepts: Concept[], match: (concept: Concept) => number) => concepts.reduce((sum, concept) => sum + concept.weight * match(concept), 0) / totalWeight(concepts);
 const keys = (question: AnalyzedQuestion) => own(question).filter((concept) => concept.key);
 /** Kinds of answer a sentence either holds or does not (a number with its unit, a year, a DOI). */
-export const STRICT_TYPES: ReadonlySet<string> = new Set(['percentage', 'duration', 'count', 'year', 'dose', 'money', 'doi', 'ratio', 'version']);
+export const STRICT_TYPES: ReadonlySet<string> = new Set(['percentage', 'frequency', 'duration', 'count', 'year', 'dose', 'money', 'doi', 'ratio', 'version']);
 
 export const SENTENCE_FEATURES: Record<string, Feature<SentenceContext>> = {
   /** Share of the question's weight in the sentence, each concept by its surest form found. */

@@ -14,6 +14,8 @@ export type { Concept, TermStatistics } from './concepts.ts';
 
 export type AnswerType =
   | 'percentage'
+  /** "How often": a rate, or a frequency ("every seven days", "twice daily"). */
+  | 'frequency'
   | 'duration'
   | 'count'
   | 'year'
@@ -205,7 +207,8 @@ export function expectedAnswer(question: string): AnswerType {
   if (/\bfirst author\b|\bwho (wrote|authored|published|reported|led|discovered|showed|found)\b|\bwhich authors?\b|\bwho (are|were) the authors\b|\bauthors of (the|this|that)\b/.test(q)) return 'author';
   if (/(?:^|[,;:.!?-]\s*|\b(?:ok|so|and|but|then)\s+)when (was|were|did|is|does|has|have|will|had)\b|\bin (what|which) year\b|\b(what|which) year\b/.test(q)) return 'year';
   if (/\bhow long\b|\bhow many (months|weeks|years|days)\b|\bin (months|weeks|days)\b|\b(median|mean) (overall |progression-free )?(survival|os|pfs|duration)\b|\b(mos|mpfs|mdor|dor)\b|\bduration\b/.test(q)) return 'duration';
-  if (/\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bhow (often|common|frequent|frequently)\b|\bwhat (rate|rates)\b|\b(response|control|remission|incidence|survival) rates?\b|\b(orr|dcr|crr)\b|\bby how much\b|\bhow many percent\b|\bhow many times\b/.test(q)) return 'percentage';
+  if (/\bhow (often|frequently)\b/.test(q)) return 'frequency';
+  if (/\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bhow (common|frequent)\b|\bwhat (rate|rates)\b|\b(response|control|remission|incidence|survival) rates?\b|\b(orr|dcr|crr)\b|\bby how much\b|\bhow many percent\b|\bhow many times\b/.test(q)) return 'percentage';
   if (/\bhow (?:many|big|large)\b|\bnumber of\b/.test(q)) return 'count';
   if (/\bhow (did|does|do|well)\b.*\b(do|perform|work|fare)\b|\b(results?|outcomes?|efficacy|benefit)\b/.test(q)) return 'outcome';
   return 'none';

@@ -39,3 +39,13 @@ describe('money questions', () => {
     expect(expectedAnswer('Did any company help pay for the work?')).not.toBe('money');
   });
 });
+
+describe('how often', () => {
+  it('asks for a frequency, which a rate or an interval gives', () => {
+    expect(expectedAnswer('and how often did people get reminder emails?')).toBe('frequency');
+    expect(holdsType('Reminders were sent every seven days until the round closed.', 'frequency')).toBe(true);
+    expect(holdsType('Visits took place twice a year.', 'frequency')).toBe(true);
+    expect(holdsType('Heterogeneity ranged from 30.0% to 75.4%.', 'frequency')).toBe(true);
+    expect(holdsType('Reminders were sent to the panel.', 'frequency')).toBe(false);
+  });
+});
