@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const sentence = fitSentenceModel(samples);
   for (const sample of samples) rescore(sample, sentence);
   const decision = fitDecisionModel(samples);
-  const draft: AnswerModel = { sentence, decision: { ...decision, threshold: 0.5 }, selection: { extraRatio: 0.7, extraMinimum: 0.25, maxSentences: 3, minAddedShare: 0.12 }, retrieval };
+  const draft: AnswerModel = { sentence, decision: { ...decision, threshold: 0.5 }, selection: { extraRatio: 0.5, extraMinimum: 0.1, maxSentences: 3, minAddedShare: 0.06, neighborRatio: 2 }, retrieval };
   const { selection, threshold, score } = await searchSelection(base, draft, train, samples);
   const model: AnswerModel = { ...draft, decision: { ...decision, threshold }, selection };
   log(`selection ${JSON.stringify(selection)}, threshold ${threshold.toFixed(2)}: ${score} of ${train.length} train questions handled right`);

@@ -27,7 +27,14 @@ const RETRIEVAL_GRID: Record<keyof RetrievalSettings, number[]> = {
   paperTermWeight: [0.1, 0.3, 0.6, 1],
   hop: [0.6, 0.8, 0.9],
 };
-const SELECTION_GRID = { extraRatio: [0.5, 0.7, 0.85], extraMinimum: [0.1, 0.25], maxSentences: [2, 3, 4], minAddedShare: [0.06, 0.12, 0.2] };
+const SELECTION_GRID: Record<keyof Required<SelectionSettings>, number[]> = {
+  extraRatio: [0, 0.3, 0.5, 0.7, 0.85],
+  extraMinimum: [0, 0.1, 0.25],
+  maxSentences: [2, 3, 4],
+  minAddedShare: [0, 0.06, 0.12, 0.2],
+  // Above 1: never.
+  neighborRatio: [0, 0.3, 0.6, 2],
+};
 
 export interface Sample {
   question: EvalQuestion;
@@ -128,18 +135,21 @@ export function fitDecisionModel(samples: Sample[]): LogisticModel {
 export async function searchSelection(base: Library, draft: AnswerModel, questions: EvalQuestion[], samples: Sample[]): Promise<{ selection: SelectionSettings; threshold: number; score: number }> {
   const answerable = samples.map((sample) => probabilityOfAnswer(draft, sample));
   let best = { selection: draft.selection, threshold: 0.5, score: -1 };
-  for (const extraRatio of SELECTION_GRID.extraRatio) {
-    for (const extraMinimum of SELECTION_GRID.extraMinimum) {
-      for (const [maxSentences, minAddedShare] of SELECTION_GRID.maxSentences.flatMap((max) => SELECTION_GRID.minAddedShare.map((share) => [max, share] as const))) {
-        const selection = { extraRatio, extraMinimum, maxSentences, minAddedShare };
-        const correct = await answeredCorrectly(base, { ...draft, selection, decision: { ...draft.decision, threshold: 0 } }, questions);
-        for (let threshold = 0.05; threshold < 0.96; threshold += 0.05) {
-          // An unanswerable question also counts as declined when the answerer declines it for
-          // another reason (a missing kind of answer) whatever the threshold.
-          const score = questions.reduce((sum, question, i) => sum + (question.answerable ? (answerable[i]! >= threshold && correct[i] ? 1 : 0) : answerable[i]! < threshold || correct[i] ? 1 : 0), 0);
-          if (score > best.score) best = { selection, threshold, score };
-        }
-      }
+  const tryOut = async (selection: SelectionSettings) => {
+    const correct = await answeredCorrectly(base, { ...draft, selection, decision: { ...draft.decision, threshold: 0 } }, questions);
+    for (let threshold = 0.05; threshold < 0.96; threshold += 0.05) {
+      // An unanswerable question also counts as declined when the answerer declines it for
+      // another reason (a missing kind of answer) whatever the threshold.
+      const score = questions.reduce((sum, question, i) => sum + (question.answerable ? (answerable[i]! >= threshold && correct[i] ? 1 : 0) : answerable[i]! < threshold || correct[i] ? 1 : 0), 0);
+      if (score > best.score + 1e-9) best = { selection, threshold, score };
+    }
+  };
+  // Coordinate ascent, twice round: the whole grid (720 settings) would take hours.
+  await tryOut(draft.selection);
+  for (let round = 0; round < 2; round++) {
+    for (const name of Object.keys(SELECTION_GRID) as (keyof SelectionSettings)[]) {
+      const start = best.selection;
+      for (const value of SELECTION_GRID[name]) if (value !== start[name]) await tryOut({ ...start, [name]: value });
     }
   }
   return best;

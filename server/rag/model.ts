@@ -26,6 +26,12 @@ export interface SelectionSettings {
   maxSentences: number;
   /** … and when it adds at least this share of the question's weight the others miss (or the expected kind of answer, or the next item of a list). */
   minAddedShare: number;
+  /**
+   * The sentence just before or after the leading one joins when its probability is at least
+   * this share of the leading one's (answers often run over two sentences); above 1, never.
+   * Absent in models fitted before it existed: never.
+   */
+  neighborRatio?: number;
 }
 
 export interface AnswerModel {
