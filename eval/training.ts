@@ -4,7 +4,7 @@
  * settings and threshold by grid search. Each step reads the train questions only.
  */
 import { ask } from '../server/rag/answer.ts';
-import { decisionContext, scoreEvidence, type Evidence } from '../server/rag/evidence.ts';
+import { answerProbability, decisionContext, scoreEvidence, type Evidence } from '../server/rag/evidence.ts';
 import { DECISION_FEATURE_NAMES, decisionFeatures, SENTENCE_FEATURE_NAMES } from '../server/rag/features.ts';
 import { Library } from '../server/rag/library.ts';
 import { probability, type AnswerModel, type LogisticModel, type SelectionSettings } from '../server/rag/model.ts';
@@ -137,12 +137,12 @@ export async function searchSelection(base: Library, draft: AnswerModel, questio
   let best = { selection: draft.selection, threshold: 0.5, score: -1 };
   const tryOut = async (selection: SelectionSettings) => {
     const correct = await answeredCorrectly(base, { ...draft, selection, decision: { ...draft.decision, threshold: 0 } }, questions);
-    for (let threshold = 0.05; threshold < 0.96; threshold += 0.05) {
-      // An unanswerable question also counts as declined when the answerer declines it for
-      // another reason (a missing kind of answer) whatever the threshold.
-      const score = questions.reduce((sum, question, i) => sum + (question.answerable ? (answerable[i]! >= threshold && correct[i] ? 1 : 0) : answerable[i]! < threshold || correct[i] ? 1 : 0), 0);
-      if (score > best.score + 1e-9) best = { selection, threshold, score };
-    }
+    // An unanswerable question also counts as declined when the answerer declines it for
+    // another reason (a missing kind of answer) whatever the threshold.
+    const scoreAt = (threshold: number) =>
+      questions.reduce((sum, question, i) => sum + (question.answerable ? (answerable[i]! >= threshold && correct[i] ? 1 : 0) : answerable[i]! < threshold || correct[i] ? 1 : 0), 0);
+    const { threshold, score } = middleOfBest(THRESHOLDS.map((threshold) => ({ threshold, score: scoreAt(threshold) })));
+    if (score > best.score + 1e-9) best = { selection, threshold, score };
   };
   // Coordinate ascent, twice round: the whole grid (720 settings) would take hours.
   await tryOut(draft.selection);
@@ -155,8 +155,26 @@ export async function searchSelection(base: Library, draft: AnswerModel, questio
   return best;
 }
 
+/** Decision thresholds tried: 0.05 to 0.95. */
+const THRESHOLDS = Array.from({ length: 19 }, (_, i) => Math.round((i + 1) * 5) / 100);
+
+/**
+ * The best score, at the middle of the longest run of thresholds reaching it: the edge of a
+ * plateau is where one more train question tips it, the middle is furthest from both.
+ */
+export function middleOfBest(points: { threshold: number; score: number }[]): { threshold: number; score: number } {
+  const score = Math.max(...points.map((point) => point.score));
+  let run: number[] = [];
+  let longest: number[] = [];
+  for (const point of points) {
+    run = point.score === score ? [...run, point.threshold] : [];
+    if (run.length > longest.length) longest = run;
+  }
+  return { threshold: longest[Math.floor((longest.length - 1) / 2)]!, score };
+}
+
 function probabilityOfAnswer(model: AnswerModel, sample: Sample): number {
-  return probability(model.decision, decisionFeatures(decisionContext(sample.analyzed, sample.evidence)));
+  return answerProbability(model, decisionContext(sample.analyzed, sample.evidence));
 }
 
 async function answeredCorrectly(base: Library, model: AnswerModel, questions: EvalQuestion[]): Promise<boolean[]> {

@@ -238,6 +238,26 @@ export interface SelectionLimits {
  */
 export const ANSWER_LENGTH = { short: 600, long: 1000 } as const;
 
+/**
+ * The probability that the papers answer: the decision model's, or the best sentence's own when
+ * that is higher. The decision model leans on a second supporting sentence, which a table row
+ * or a short paper's one statement does not have ("Which dosing schedules were compared in
+ * JOSHUA?": its row at 0.83, the decision at 0.49).
+ */
+export function answerProbability(model: AnswerModel, context: DecisionContext): number {
+  return Math.max(probability(model.decision, decisionFeatures(context)), context.probabilities[0] ?? 0);
+}
+
+/**
+ * Lists and comparisons may run longer; not a question asking for one value, however it is
+ * worded ("the DOI of the paper comparing T-DXd with chemotherapy").
+ */
+export function wantsLongAnswer(question: AnalyzedQuestion): boolean {
+  return (question.wantsMany || question.comparative) && !SINGLE_VALUES.has(question.expected);
+}
+
+const SINGLE_VALUES: ReadonlySet<AnswerType> = new Set(['doi', 'journal', 'author', 'year', 'version']);
+
 export const DEFAULT_LIMITS: SelectionLimits = { maxChars: ANSWER_LENGTH.short, longMaxChars: ANSWER_LENGTH.long };
 
 /** The decision's features for a question and its scored evidence. */
@@ -264,17 +284,20 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
   const own = question.concepts.filter((concept) => !concept.carried);
   if (own.length === 0 || evidence.length === 0) return { chosen: [], answerable: 0, abstainReason: 'no-evidence' };
   const context = decisionContext(question, evidence);
-  const answerable = probability(model.decision, decisionFeatures(context));
+  const answerable = answerProbability(model, context);
   if (answerable < model.decision.threshold) return { chosen: [], answerable, abstainReason: abstainReason(context) };
 
-  const first = leading(question, evidence, model);
+  // "DESTINY-Gastric04" asked, "DESTINY-Gastric01" stated: a sibling's sentence is no answer.
+  const usable = evidence.filter((item) => !namesASibling(question, item));
+  if (usable.length === 0) return { chosen: [], answerable, abstainReason: 'no-evidence' };
+  const first = leading(question, usable, model);
   const chosen: Evidence[] = [first];
   const covered = new Set(first.inSentence);
   const totalWeight = own.reduce((sum, concept) => sum + concept.weight, 0) || 1;
   const { selection } = model;
   let length = first.text.length;
-  const limit = question.wantsMany || question.comparative ? limits.longMaxChars : limits.maxChars;
-  for (const item of evidence) {
+  const limit = wantsLongAnswer(question) ? limits.longMaxChars : limits.maxChars;
+  for (const item of usable) {
     if (item === first) continue;
     if (chosen.length >= selection.maxSentences) break;
     if (item.score < Math.max(selection.extraMinimum, first.score * selection.extraRatio)) break;
@@ -288,9 +311,9 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
     for (const i of item.inSentence) covered.add(i);
     length += item.text.length;
   }
-  const neighbor = continuation(first, evidence, chosen, selection.neighborRatio);
+  const neighbor = continuation(first, usable, chosen, selection.neighborRatio);
   if (neighbor && length + neighbor.text.length <= limit) chosen.push(neighbor);
-  if (question.comparative) addSides(question, evidence, chosen, first.score, limit);
+  if (question.comparative) addSides(question, usable, chosen, first.score, limit);
   // "How many weeks", "what dose", "how much money": an answer without one is no answer.
   if (STRICT_TYPES.has(question.expected) && !chosen.some((item) => item.typed)) return { chosen: [], answerable, abstainReason: 'missing-type' };
   return { chosen, answerable };
@@ -306,6 +329,26 @@ function leading(question: AnalyzedQuestion, evidence: Evidence[], model: Answer
   if (question.intent !== 'definition') return best;
   const defining = evidence.find((item) => sentenceFeature(item.features, 'defines') > 0);
   return defining && defining.score >= model.selection.extraMinimum ? defining : best;
+}
+
+/**
+ * Whether a sentence names a sibling of a coded name the question asks about (the same letters,
+ * another number: DESTINY-Gastric01 for DESTINY-Gastric04, BRCA1 for BRCA2, S1 for S6) and not
+ * the name itself: it is about something else.
+ */
+export function namesASibling(question: AnalyzedQuestion, item: Evidence): boolean {
+  const coded = question.concepts.filter((concept) => concept.key && concept.name && !concept.carried && /\d/.test(concept.alternatives[0]!.join('')));
+  if (coded.length === 0) return false;
+  // Nor is a sentence with no word of it around it: an identifier is not paraphrased.
+  if (coded.some((concept) => !item.inContext.has(question.concepts.indexOf(concept)))) return true;
+  const terms = searchTerms(item.text);
+  const present = new Set(terms);
+  return coded.some((concept) => {
+    if (matchWeight(concept, present) > 0) return false;
+    const [term] = concept.alternatives[0]!;
+    const letters = term!.replace(/\d+/g, '');
+    return letters.length >= 2 && terms.some((other) => other !== term && /\d/.test(other) && other.replace(/\d+/g, '') === letters);
+  });
 }
 
 /** The more probable of the sentences right before and after `first` in its passage, if probable enough. */

@@ -7,7 +7,7 @@ import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, GlossaryEntry, Reference } from '../../lib/types.ts';
 import type { CitedPart } from './cite.ts';
 import { matchWeight } from './concepts.ts';
-import { ANSWER_LENGTH, scoreEvidence, selectEvidence, type Evidence, type Selection } from './evidence.ts';
+import { ANSWER_LENGTH, scoreEvidence, selectEvidence, wantsLongAnswer, type Evidence, type Selection } from './evidence.ts';
 import type { Library } from './library.ts';
 import type { AnalyzedQuestion, AnswerType } from './question.ts';
 import type { Passage } from './retrieve.ts';
@@ -42,7 +42,7 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
     const companion = rowCompanion(chosen, library);
     if (companion) chosen.push(companion);
   }
-  const cap = question.wantsMany || question.comparative ? LONG_ANSWER : SHORT_ANSWER;
+  const cap = wantsLongAnswer(question) ? LONG_ANSWER : SHORT_ANSWER;
   chosen.forEach((item, rank) => {
     const text = excerpt(render(item, question, library), question, cap);
     candidates.push({ part: { text, chunk: item.chunk, refs: item.refs }, priority: 1 + rank, place: item.chunk.seq + item.position / 100 });

@@ -91,7 +91,8 @@ export function analyzeQuestion(
   const pointsBack = FOLLOW_UP.test(question.trim());
   // A question naming a numbered table, figure or section has a subject of its own.
   const namesPart = /\b(?:table|figure|fig\.|section)\s*[A-Z]?\d+/i.test(question);
-  const carry = previous.length > 0 && (pointsBack || (!namesPart && !own.concepts.some((concept) => concept.key)));
+  // A question naming something of its own ("CAR-T", however common in the papers) is not a follow-up unless it points back.
+  const carry = previous.length > 0 && (pointsBack || (!namesPart && !own.concepts.some((concept) => concept.key || concept.name)));
   const carried = carry
     ? previous.filter((concept) => !own.concepts.some((mine) => sameConcept(mine, concept))).map((concept) => ({ ...concept, carried: true }))
     : [];

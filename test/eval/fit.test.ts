@@ -1,8 +1,10 @@
 /**
- * The logistic regression fitter the answering model is trained with.
+ * The logistic regression fitter the answering model is trained with, and how its decision
+ * threshold is chosen.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FIT, fitLogistic } from '../../eval/fit.ts';
+import { middleOfBest } from '../../eval/training.ts';
 import { probability } from '../../server/rag/model.ts';
 
 /** A fixed linear congruential generator: the same "random" data on every run. */
@@ -73,5 +75,18 @@ describe('fitLogistic', () => {
     const weighted = fitLogistic(['x'], rows, targets, { l2: 1e-6, iterations: 50, rowWeights: [3, 3, 1, 1] });
     expect(probability(weighted, [1])).toBeCloseTo(0.75, 4);
     expect(probability(weighted, [0])).toBeCloseTo(0.25, 4);
+  });
+});
+
+describe('middleOfBest (the decision threshold)', () => {
+  const points = (scores: number[]) => scores.map((score, i) => ({ threshold: (i + 1) / 10, score }));
+
+  it('takes the middle of the longest run of thresholds reaching the best score', () => {
+    expect(middleOfBest(points([1, 3, 5, 5, 5, 4, 5]))).toEqual({ threshold: 0.4, score: 5 });
+  });
+
+  it('takes the lower middle of an even run, and a lone best as it is', () => {
+    expect(middleOfBest(points([5, 5, 2]))).toEqual({ threshold: 0.1, score: 5 });
+    expect(middleOfBest(points([1, 2, 7, 2]))).toEqual({ threshold: 0.3, score: 7 });
   });
 });

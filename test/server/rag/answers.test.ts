@@ -190,6 +190,7 @@ describe('declining', () => {
     'What dose of trastuzumab deruxtecan in mg/kg was given in DESTINY-Gastric01?',
     'How much does a course of T-DM1 cost?',
     'What did the DESTINY-Gastric04 trial find?',
+    'What were the results of the DESTINY-Gastric04 trial?',
     'What median overall survival did zolbetuximab achieve?',
   ])('declines an on-topic question the paper does not answer: %s', async (question) => {
     const result = await answer(question);
@@ -205,6 +206,12 @@ describe('declining', () => {
       expect(result.answer).not.toMatch(/don't say (?:what did|whether is|whether did)/i);
       expect(result.answer).toMatch(/DESTINY-Gastric04|zolbetuximab/i);
     }
+  });
+
+  it('does not answer for a trial with a results sentence about its sibling', async () => {
+    const result = await answer('What were the results of the DESTINY-Gastric04 trial?');
+    expect(result.answer).not.toContain('DESTINY-Gastric01');
+    expect((await answer('What were the results of the DESTINY-Gastric01 trial?')).answer).toContain('12.5');
   });
 
   it.each(['What is the capital of France?', 'How do I bake sourdough bread?', 'Who won the 2018 FIFA World Cup?'])('declines an off-topic question: %s', async (question) => {
