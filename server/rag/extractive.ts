@@ -31,6 +31,8 @@ export function answerExtractively(question: AnalyzedQuestion, passages: Passage
   if (itself) return { parts: itself, answerable: 1 };
   const listing = tableListing(question, passages, library, LONG_ANSWER);
   if (listing) return { parts: listing, answerable: 1 };
+  const caption = captionAnswer(question, passages);
+  if (caption) return { parts: [caption], answerable: 1 };
   const evidence = scoreEvidence(question, passages, library);
   const selection = selectEvidence(question, evidence, library.requireModel());
   if (selection.chosen.length === 0) return { parts: [], abstainReason: selection.abstainReason ?? 'no-evidence', answerable: selection.answerable };
@@ -106,6 +108,30 @@ function excerpt(text: string, question: AnalyzedQuestion, cap: number): string 
   return `${best.from > 0 ? '… ' : ''}${kept}${best.to < clauses.length - 1 ? ' …' : ''}`;
 }
 
+/** "Which figure shows …", "what table lists …": asks for a caption. */
+const ASKS_FOR_CAPTION = /\bwhich (?:figure|fig\.?|table)\b|\bwhat (?:figure|table)\b|\b(?:figure|table) (?:shows?|presents?|lists?|gives?)\b/i;
+
+/**
+ * A question asking which figure shows something is answered by the retrieved caption holding
+ * most of it, when that is most of the question and all its key concepts (a caption is a
+ * figure's name: no sentence of the body answers "which figure").
+ */
+function captionAnswer(question: AnalyzedQuestion, passages: Passage[]): CitedPart | undefined {
+  if (!ASKS_FOR_CAPTION.test(question.text)) return undefined;
+  const own = question.concepts.filter((concept) => !concept.carried);
+  const total = own.reduce((sum, concept) => sum + concept.weight, 0) || 1;
+  const held = (chunk: Chunk) => {
+    const terms = new Set(searchTerms(chunk.text));
+    if (own.some((concept) => concept.key && matchWeight(concept, terms) === 0)) return 0;
+    return own.reduce((sum, concept) => sum + concept.weight * matchWeight(concept, terms), 0) / total;
+  };
+  const best = passages.filter((passage) => passage.chunk.kind === 'figure-caption').map((passage) => ({ chunk: passage.chunk, share: held(passage.chunk) })).sort((a, b) => b.share - a.share)[0];
+  return best && best.share >= MOST_OF_THE_QUESTION ? { text: best.chunk.text, chunk: best.chunk, refs: best.chunk.refs } : undefined;
+}
+
+/** More than half of the question's weight: what a caption must hold to be its answer. */
+const MOST_OF_THE_QUESTION = 0.5;
+
 /** A trial's name: an acronym (TOGA, KEYNOTE-811) or a code with digits (NCT01148849). */
 const TRIAL_NAME = /\b(?:[A-Z]{4,}(?:-[A-Za-z0-9]+)*|[A-Z][A-Za-z]*-?\d{2,}[A-Za-z0-9-]*)\b/;
 
@@ -168,12 +194,17 @@ function abbreviationAnswer(question: AnalyzedQuestion, passages: Passage[], lib
   const target = abbreviationTarget(question.text);
   // Only the abbreviation asked about: another one the question happens to name is no answer.
   const asked = target ? question.glossaryHits.filter((hit) => matchesTarget(hit, target)) : question.glossaryHits.filter((hit) => namedIn(hit.short, question.text) || namedIn(hit.long, question.text));
-  // Papers may define one short form differently: the paper retrieval ranks first decides.
+  // Papers may define one short form differently: the paper the question names ("in the tissue
+  // welding paper") decides, else the one retrieval ranks first.
   const rankOf = (docId: string | undefined) => {
     const rank = passages.findIndex((passage) => passage.chunk.docId === docId);
     return rank < 0 ? passages.length : rank;
   };
-  const hits = asked.map((hit) => ({ hit, docId: library.glossaryPaper(hit) })).sort((a, b) => rankOf(a.docId) - rankOf(b.docId));
+  const named = (docId: string | undefined) => {
+    const terms = library.retriever.paperTerms(docId ?? '');
+    return question.concepts.reduce((sum, concept) => sum + (matchWeight(concept, terms) > 0 ? concept.weight : 0), 0);
+  };
+  const hits = asked.map((hit) => ({ hit, docId: library.glossaryPaper(hit) })).sort((a, b) => named(b.docId) - named(a.docId) || rankOf(a.docId) - rankOf(b.docId));
   for (const { hit, docId } of hits) {
     const chunk = definingPassage(hit, library, docId);
     if (!chunk) continue;

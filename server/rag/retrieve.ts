@@ -187,8 +187,9 @@ export class Retriever {
     // most of the list with middling ones.
     const best = new Map<string, number[]>();
     for (const [id, score] of fused) {
-      const docId = this.index.chunkById.get(id)?.docId;
-      if (docId) best.set(docId, [...(best.get(docId) ?? []), score]);
+      const chunk = this.index.chunkById.get(id);
+      // A passage addressing a model may be stuffed with a question's words to pull its paper up.
+      if (chunk && !chunk.instructions) best.set(chunk.docId, [...(best.get(chunk.docId) ?? []), score]);
     }
     const mass = new Map([...best].map(([docId, scores]) => [docId, scores.sort((a, b) => b - a).slice(0, PRIOR_PASSAGES).reduce((sum, score) => sum + score, 0)]));
     const most = Math.max(0, ...mass.values()) || 1;

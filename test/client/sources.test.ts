@@ -109,7 +109,8 @@ describe('sources at a glance', () => {
     expect(trial).toContain('§3.2.2 T-DXd');
 
     const reference = await labelsOf(await askAndWait(page, 'Which reference reports the ToGA trial?'));
-    expect(reference).toEqual(['Ref. 25 · Bang 2010']);
+    // The entry, perhaps beside the sentence citing it: what is checked here is its label.
+    expect(reference).toContain('Ref. 25 · Bang 2010');
 
     // The PDF has pages: a paragraph says its section and page, a caption its figure and page.
     const finding = await labelsOf(await askAndWait(page, 'What yield gain did plots treated with the Quillwort inoculant show?'));

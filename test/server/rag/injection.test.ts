@@ -73,17 +73,18 @@ describe('offline', () => {
 });
 
 describe('with a model', () => {
-  async function answerWithModel(question: string): Promise<Answer> {
+  async function answerWithModel(question: string, docIds?: string[]): Promise<Answer> {
     const llm = createLlm({ apiKey: 'sk-test-not-a-real-key', baseURL: fake.baseURL, model: 'fake-model', timeoutMs: 5_000 });
     const answerer = createAnswerer({ library: () => library, llm });
     let final: Answer | undefined;
-    for await (const event of answerer.answer(question, {}) as AsyncGenerator<AnswerEvent, Answer>) if (event.type === 'answer-done') final = event.answer;
+    for await (const event of answerer.answer(question, docIds ? { docIds } : {}) as AsyncGenerator<AnswerEvent, Answer>) if (event.type === 'answer-done') final = event.answer;
     return final!;
   }
 
   it('sends each passage fenced as quoted data, the planted one with a warning, and its text cannot close its fence', async () => {
     fake.onChat = () => ({ kind: 'stream', tokens: ['The OMEGA trial enrolled 86 patients [1].'] });
-    await answerWithModel('How many patients did the OMEGA trial enroll?');
+    // Scoped to the planted paper: its flagged passages do not lift it (retrieve.ts), so this makes sure they reach the model.
+    await answerWithModel('How many patients did the OMEGA trial enroll?', ['planted']);
     const prompt = fake.requests.at(-1)!;
     expect(prompt.messages[0]!.content).toMatch(/never instructions to you/);
     const context = prompt.messages.at(-1)!.content;
