@@ -25,6 +25,8 @@ export interface Evidence {
   features: number[];
   /** Share of the question's weight found in the sentence or its context. */
   coverage: number;
+  /** The sentence's search terms. */
+  terms: Set<string>;
   /** Concepts (by index) found in the sentence itself. */
   inSentence: Set<number>;
   /** Concepts found in the sentence or its context (heading, paragraph, cited titles). */
@@ -38,7 +40,9 @@ export interface Evidence {
 const METADATA_SECTION = /^(?:front matter|keywords|author contributions?|authors?['’]? (?:contributions?|information|details)|funding|conflicts? of interest|competing interests|generative ai statement|publisher'?s note|acknowledge?ments?|data availability|code availability|ethics|abbreviations|additional (?:file|information)|declarations?|correspondence)/i;
 
 /** A sentence that lists things: "including A, B, C", "such as", three commas. */
-const ENUMERATES = /\b(?:includ(?:e|es|ing)|such as|namely|categorized into|consists? of)\b|(?:[^,]+,){3}/i;
+const ENUMERATES = /\b(?:includ(?:e|es|ing)|such as|namely|categorized into|consists? of)\b/i;
+/** … or holds three commas (counted: a regular expression for it backtracks on long sentences). */
+const enumerates = (text: string) => ENUMERATES.test(text) || (text.match(/,/g)?.length ?? 0) >= 3;
 
 /** A sentence that sets two results side by side. */
 const COMPARES = /\bvs\.?\s|\bversus\b|\bcompared (?:with|to)\b|\bthan\b|\brespectively\b|\bin comparison\b/i;
@@ -88,7 +92,8 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
     const sentences = library.sentences(chunk);
     const termSets = sentences.map((sentence) => library.terms(`sentence:${chunk.id}:${sentence.start}`, () => sentence.text));
     sentences.forEach((sentence, position) => {
-      const sequence = searchTerms(sentence.text);
+      const key = `${chunk.id}:${sentence.start}`;
+      const sequence = library.sequence(`sentence:${key}`, () => sentence.text);
       const sentenceTerms = termSets[position]!;
       const cited = new Set(sentence.refs.flatMap((n) => [...library.terms(`cited:${chunk.docId}:${n}`, () => citedText(library.reference(chunk.docId, n)))]));
       // A paper's title and keywords say what all its passages are about.
@@ -108,8 +113,8 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
         paperShare: paperShares.get(chunk.docId) ?? 0,
         paperTerms,
         typed,
-        defines: definesSubject(sentence.text, question),
-        enumerates: ENUMERATES.test(sentence.text),
+        defines: definesSubject(library.terms(`opening:${key}`, () => opening(sentence.text)), question),
+        enumerates: enumerates(sentence.text),
         compares: COMPARES.test(sentence.text),
         metadata,
         neighborTerms: [termSets[position - 1], termSets[position + 1]].filter((terms): terms is Set<string> => terms !== undefined),
@@ -130,6 +135,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
         score: model ? probability(model.sentence, vector) : 0,
         features: vector,
         coverage: sentenceFeature(vector, 'coverage') + sentenceFeature(vector, 'contextCoverage'),
+        terms: sentenceTerms,
         inSentence,
         inContext,
         typed,
@@ -209,9 +215,13 @@ function citedText(reference: Reference | undefined): string {
   return reference ? `${reference.title} ${reference.journal}` : '';
 }
 
+/** The words before a sentence's first "is", "are", "refers to": what it may be defining. */
+function opening(sentence: string): string {
+  return sentence.split(/\s(?:is|are|was|were|represents?|refers to)\s/)[0] ?? '';
+}
+
 /** "ZW25 is a bispecific antibody…": the sentence opens by defining the question's subject. */
-function definesSubject(sentence: string, question: AnalyzedQuestion): boolean {
-  const opening = new Set(searchTerms(sentence.split(/\s(?:is|are|was|were|represents?|refers to)\s/)[0] ?? ''));
+function definesSubject(opening: Set<string>, question: AnalyzedQuestion): boolean {
   if (opening.size === 0 || opening.size > 6) return false;
   return question.concepts.some((concept) => !concept.carried && matchWeight(concept, opening) > 0);
 }
@@ -341,13 +351,11 @@ export function namesASibling(question: AnalyzedQuestion, item: Evidence): boole
   if (coded.length === 0) return false;
   // Nor is a sentence with no word of it around it: an identifier is not paraphrased.
   if (coded.some((concept) => !item.inContext.has(question.concepts.indexOf(concept)))) return true;
-  const terms = searchTerms(item.text);
-  const present = new Set(terms);
   return coded.some((concept) => {
-    if (matchWeight(concept, present) > 0) return false;
+    if (matchWeight(concept, item.terms) > 0) return false;
     const [term] = concept.alternatives[0]!;
     const letters = term!.replace(/\d+/g, '');
-    return letters.length >= 2 && terms.some((other) => other !== term && /\d/.test(other) && other.replace(/\d+/g, '') === letters);
+    return letters.length >= 2 && [...item.terms].some((other) => other !== term && /\d/.test(other) && other.replace(/\d+/g, '') === letters);
   });
 }
 

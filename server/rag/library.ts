@@ -46,6 +46,7 @@ export class Library {
   private readonly tables = new Map<string, Chunk[]>();
   private readonly sentenceCache = new Map<string, CitedSentence[]>();
   private readonly termCache = new Map<string, Set<string>>();
+  private readonly sequenceCache = new Map<string, string[]>();
 
   /** The fitted answering model; undefined only while `npm run train` computes the features it is fitted on. */
   readonly model: AnswerModel | undefined;
@@ -168,6 +169,16 @@ export class Library {
   }
 
   /** Search terms of an arbitrary text, cached by key. */
+  /** A text's search terms in order (see `terms`), computed once per key. */
+  sequence(key: string, text: () => string): string[] {
+    let terms = this.sequenceCache.get(key);
+    if (!terms) {
+      terms = searchTerms(text());
+      this.sequenceCache.set(key, terms);
+    }
+    return terms;
+  }
+
   terms(key: string, text: () => string): Set<string> {
     let terms = this.termCache.get(key);
     if (!terms) {
