@@ -85,7 +85,11 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
   const paperShares = paperShare(passages, library);
   const questionVector = library.sentenceVector(question.searchText);
   const evidence: Evidence[] = [];
+  // A name the question gives ("the Betula participants") that a paper never uses: none of its sentences is about it.
+  const names = question.concepts.filter((concept) => concept.key && concept.name && !concept.carried && !concept.absent);
+  const namesAll = (docId: string) => names.every((concept) => matchWeight(concept, library.paperVocabulary(docId)) > 0 || matchWeight(concept, library.retriever.paperTerms(docId)) > 0);
   for (const { chunk, rank, prior, dense } of candidates) {
+    if (!namesAll(chunk.docId)) continue;
     const context = contextTerms(chunk, library);
     const paperTerms = library.retriever.paperTerms(chunk.docId);
     const metadata = METADATA_SECTION.test(chunk.section) || METADATA_SECTION.test(chunk.sectionPath[0] ?? '');

@@ -47,6 +47,7 @@ export class Library {
   private readonly sentenceCache = new Map<string, CitedSentence[]>();
   private readonly termCache = new Map<string, Set<string>>();
   private readonly sequenceCache = new Map<string, string[]>();
+  private readonly vocabularies = new Map<string, Set<string>>();
 
   /** The fitted answering model; undefined only while `npm run train` computes the features it is fitted on. */
   readonly model: AnswerModel | undefined;
@@ -130,6 +131,16 @@ export class Library {
 
   paper(docId: string): Paper | undefined {
     return this.papers.get(docId);
+  }
+
+  /** Every search term of a paper's passages, computed once per paper. */
+  paperVocabulary(docId: string): Set<string> {
+    let vocabulary = this.vocabularies.get(docId);
+    if (!vocabulary) {
+      vocabulary = new Set((this.paper(docId)?.chunks ?? []).flatMap((chunk) => [...this.terms(`chunk:${chunk.id}`, () => `${chunk.section} ${chunk.text}`)]));
+      this.vocabularies.set(docId, vocabulary);
+    }
+    return vocabulary;
   }
 
   paperCount(): number {
