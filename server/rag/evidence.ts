@@ -85,9 +85,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
   const paperShares = paperShare(passages, library);
   const questionVector = library.sentenceVector(question.searchText);
   const evidence: Evidence[] = [];
-  // A name the question gives ("the Betula participants") that a paper never uses: none of its sentences is about it.
-  const names = question.concepts.filter((concept) => concept.key && concept.name && !concept.carried && !concept.absent);
-  const namesAll = (docId: string) => names.every((concept) => matchWeight(concept, library.paperVocabulary(docId)) > 0 || matchWeight(concept, library.retriever.paperTerms(docId)) > 0);
+  const namesAll = usesTheNames(question, library);
   for (const { chunk, rank, prior, dense } of candidates) {
     if (!namesAll(chunk.docId)) continue;
     const context = contextTerms(chunk, library);
@@ -148,6 +146,12 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
     });
   }
   return evidence.sort((a, b) => b.score - a.score);
+}
+
+/** Whether a paper uses every name the question gives: "the Betula participants" are in no sentence of a paper that never says Betula. */
+function usesTheNames(question: AnalyzedQuestion, library: Library): (docId: string) => boolean {
+  const names = question.concepts.filter((concept) => concept.key && concept.name && !concept.carried && !concept.absent);
+  return (docId) => names.every((concept) => matchWeight(concept, library.paperVocabulary(docId)) > 0 || matchWeight(concept, library.retriever.paperTerms(docId)) > 0);
 }
 
 function cosine(a: number[], b: number[]): number {
