@@ -40,17 +40,8 @@ export interface PapersSourcesOptions {
   pdfDir?: string;
 }
 
-export interface IngestFigures {
-  ms: number;
-  phasesMs: IngestOutcome['phasesMs'];
-  papers: number;
-  chunks: number;
-  references: number;
-  failed: string[];
-  rssBeforeBytes: number;
-  maxRssBytes: number;
-  heapLimitBytes: number;
-}
+/** What the ingest child reports, as the level's result keeps it. */
+export type IngestFigures = Omit<IngestOutcome, 'kind'>;
 
 export interface ServeFigures {
   questions: number;
