@@ -306,7 +306,7 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
   if (answerable < model.decision.threshold) return { chosen: [], answerable, abstainReason: abstainReason(context) };
 
   // "DESTINY-Gastric04" asked, "DESTINY-Gastric01" stated: a sibling's sentence is no answer.
-  const usable = evidence.filter((item) => !namesASibling(question, item));
+  const usable = evidence.filter((item) => !aboutAnotherCode(question, item));
   if (usable.length === 0) return { chosen: [], answerable, abstainReason: 'no-evidence' };
   const first = leading(question, usable, model);
   const chosen: Evidence[] = [first];
@@ -350,14 +350,14 @@ function leading(question: AnalyzedQuestion, evidence: Evidence[], model: Answer
 }
 
 /**
- * Whether a sentence names a sibling of a coded name the question asks about (the same letters,
- * another number: DESTINY-Gastric01 for DESTINY-Gastric04, BRCA1 for BRCA2, S1 for S6) and not
- * the name itself: it is about something else.
+ * Whether a sentence is about something other than a coded name the question asks about: no
+ * word of the name around it, or a sibling named instead (the same letters, another number:
+ * DESTINY-Gastric01 for DESTINY-Gastric04, BRCA1 for BRCA2, S1 for S6).
  */
-export function namesASibling(question: AnalyzedQuestion, item: Evidence): boolean {
+function aboutAnotherCode(question: AnalyzedQuestion, item: Evidence): boolean {
   const coded = question.concepts.filter((concept) => concept.key && concept.name && !concept.carried && /\d/.test(concept.alternatives[0]!.join('')));
   if (coded.length === 0) return false;
-  // Nor is a sentence with no word of it around it: an identifier is not paraphrased.
+  // An identifier is not paraphrased: a sentence with no word of it around it is not about it.
   if (coded.some((concept) => !item.inContext.has(question.concepts.indexOf(concept)))) return true;
   return coded.some((concept) => {
     if (matchWeight(concept, item.terms) > 0) return false;

@@ -137,7 +137,8 @@ export class Library {
   paperVocabulary(docId: string): Set<string> {
     let vocabulary = this.vocabularies.get(docId);
     if (!vocabulary) {
-      vocabulary = new Set((this.paper(docId)?.chunks ?? []).flatMap((chunk) => [...this.terms(`chunk:${chunk.id}`, () => `${chunk.section} ${chunk.text}`)]));
+      // The same key and text as a passage's own terms elsewhere (evidence.ts): one cache entry, one meaning.
+      vocabulary = new Set((this.paper(docId)?.chunks ?? []).flatMap((chunk) => [...this.terms(`chunk:${chunk.id}`, () => chunk.text)]));
       this.vocabularies.set(docId, vocabulary);
     }
     return vocabulary;

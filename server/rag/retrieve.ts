@@ -189,7 +189,10 @@ export class Retriever {
     for (const [id, score] of fused) {
       const chunk = this.index.chunkById.get(id);
       // A passage addressing a model may be stuffed with a question's words to pull its paper up.
-      if (chunk && !chunk.instructions) best.set(chunk.docId, [...(best.get(chunk.docId) ?? []), score]);
+      if (!chunk || chunk.instructions) continue;
+      const scores = best.get(chunk.docId) ?? [];
+      scores.push(score);
+      best.set(chunk.docId, scores);
     }
     const mass = new Map([...best].map(([docId, scores]) => [docId, scores.sort((a, b) => b - a).slice(0, PRIOR_PASSAGES).reduce((sum, score) => sum + score, 0)]));
     const most = Math.max(0, ...mass.values()) || 1;
