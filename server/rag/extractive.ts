@@ -113,24 +113,22 @@ const ASKS_FOR_CAPTION = /\bwhich (?:figure|fig\.?|table)\b|\bwhat (?:figure|tab
 
 /**
  * A question asking which figure shows something is answered by the retrieved caption holding
- * most of it, when that is most of the question and all its key concepts (a caption is a
- * figure's name: no sentence of the body answers "which figure").
+ * every word of it that is not everyday English (a caption is a figure's name: no sentence of
+ * the body answers "which figure"), the one holding most of the question first.
  */
 function captionAnswer(question: AnalyzedQuestion, passages: Passage[]): CitedPart | undefined {
   if (!ASKS_FOR_CAPTION.test(question.text)) return undefined;
   const own = question.concepts.filter((concept) => !concept.carried);
-  const total = own.reduce((sum, concept) => sum + concept.weight, 0) || 1;
-  const held = (chunk: Chunk) => {
-    const terms = new Set(searchTerms(chunk.text));
-    if (own.some((concept) => concept.key && matchWeight(concept, terms) === 0)) return 0;
-    return own.reduce((sum, concept) => sum + concept.weight * matchWeight(concept, terms), 0) / total;
-  };
-  const best = passages.filter((passage) => passage.chunk.kind === 'figure-caption').map((passage) => ({ chunk: passage.chunk, share: held(passage.chunk) })).sort((a, b) => b.share - a.share)[0];
-  return best && best.share >= MOST_OF_THE_QUESTION ? { text: best.chunk.text, chunk: best.chunk, refs: best.chunk.refs } : undefined;
+  const telling = own.filter((concept) => !concept.common);
+  if (telling.length === 0) return undefined;
+  const captions = passages
+    .filter((passage) => passage.chunk.kind === 'figure-caption')
+    .map(({ chunk }) => ({ chunk, terms: new Set(searchTerms(chunk.text)) }))
+    .filter(({ terms }) => telling.every((concept) => matchWeight(concept, terms) > 0));
+  const held = (terms: Set<string>) => own.reduce((sum, concept) => sum + concept.weight * matchWeight(concept, terms), 0);
+  const best = captions.sort((a, b) => held(b.terms) - held(a.terms))[0];
+  return best ? { text: best.chunk.text, chunk: best.chunk, refs: best.chunk.refs } : undefined;
 }
-
-/** More than half of the question's weight: what a caption must hold to be its answer. */
-const MOST_OF_THE_QUESTION = 0.5;
 
 /** A trial's name: an acronym (TOGA, KEYNOTE-811) or a code with digits (NCT01148849). */
 const TRIAL_NAME = /\b(?:[A-Z]{4,}(?:-[A-Za-z0-9]+)*|[A-Z][A-Za-z]*-?\d{2,}[A-Za-z0-9-]*)\b/;
