@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReviewIndex, type ReviewIndex } from '../../support/fixtures.ts';
 import { buildIndex } from '../../../ingest/build.ts';
 import { ask } from '../../../server/rag/answer.ts';
+import { scoreEvidence } from '../../../server/rag/evidence.ts';
 import type { Library } from '../../../server/rag/library.ts';
 import { answererFor, openLibrary } from '../../../server/rag/setup.ts';
 import { makeJournalPdf } from '../../support/journal-pdf.ts';
@@ -93,5 +94,20 @@ describe('questions about the work a claim cites', () => {
     expect(result.answer).toContain('J Pharm Sci');
     expect(result.answer).not.toContain('Cold chains in rural health systems');
     expect(result.citations.some((citation) => citation.kind === 'reference')).toBe(true);
+  });
+});
+
+describe('a name the question gives', () => {
+  it('rules out the sentences of a paper that never uses it, though retrieval brings them', async () => {
+    // Passages of both papers, as a mixed library's retrieval may return them.
+    const passages = [
+      ...(await library.retriever.retrieve(library.analyze('How many rural clinics were followed?', []))),
+      ...(await library.retriever.retrieve(library.analyze('What did the ToGA trial show?', []))),
+    ];
+    expect(passages.some((passage) => passage.chunk.docId === 'cold-chain')).toBe(true);
+    const question = library.analyze('How many rural clinics did the ToGA trial follow?', []);
+    const evidence = scoreEvidence(question, passages, library);
+    expect(evidence.length).toBeGreaterThan(0);
+    expect(evidence.filter((item) => item.chunk.docId === 'cold-chain')).toEqual([]);
   });
 });
