@@ -35,6 +35,8 @@ import type { Logger } from './log.ts';
 
 const READY = 'paperchat:ready';
 const ADDRESS = 'paperchat:address';
+/** Worker to primary and back: a new Socket.IO session's id, bound to the worker (bindBeforeHandshake). */
+const BIND = 'paperchat:bind';
 // The drain, in the order of its messages (WorkerPool.stop says why each waits for the one before).
 /** Primary to worker: refuse new questions, then answer REFUSING at once and SETTLED later. */
 const DRAIN = 'paperchat:drain';
@@ -57,6 +59,11 @@ interface AddressMessage {
   address: AddressInfo;
 }
 
+interface BindMessage {
+  type: typeof BIND;
+  sid: string;
+}
+
 interface DrainMessage {
   type: typeof DRAIN;
   /** The primary's signal, for the worker's "shutting down" line. */
@@ -64,7 +71,7 @@ interface DrainMessage {
 }
 
 /** What the primary sends a worker (besides sticky's own messages). */
-type PrimaryMessage = AddressMessage | DrainMessage | { type: typeof ANNOUNCE | typeof CLOSE };
+type PrimaryMessage = AddressMessage | DrainMessage | BindMessage | { type: typeof ANNOUNCE | typeof CLOSE };
 
 function isMessage<T extends { type: string }>(message: unknown, type: T['type']): message is T {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
@@ -80,11 +87,42 @@ export function joinCluster(io: SocketServer, httpServer: HttpServer, summary: s
   // With Redis the Redis adapter (server/app.ts) already spans the workers, and the machines.
   if (!options.sharedRedis) io.adapter(createAdapter());
   setupWorker(io);
+  const bound = bindBeforeHandshake(io);
   process.on('message', (message: unknown) => {
     if (isMessage<AddressMessage>(message, ADDRESS)) httpServer.address = () => message.address;
+    else if (isMessage<BindMessage>(message, BIND)) bound(message.sid);
     else followDrain(message, options.shutdown);
   });
   process.send!({ type: READY, summary } satisfies ReadyMessage);
+}
+
+/**
+ * Sticky learns which worker holds a session from the worker's message on Socket.IO's
+ * 'connection', sent only after the handshake's reply is written. A worker descheduled between
+ * the two (a loaded machine) let the client's next poll reach the primary first, be routed
+ * round-robin to the other worker, and fail there ("Session ID unknown", the client's "xhr poll
+ * error"). So the session id is bound in the primary before the handshake is answered: the
+ * worker sends sticky's own binding message, then ours, and waits for the primary's echo of
+ * ours (IPC keeps order, so sticky has the binding by then). Returns the echo's handler.
+ */
+function bindBeforeHandshake(io: SocketServer): (sid: string) => void {
+  const engine = io.engine as unknown as { generateId: (request: unknown) => string | Promise<string> };
+  const generate = engine.generateId.bind(engine);
+  const waiting = new Map<string, () => void>();
+  engine.generateId = async (request) => {
+    const sid = await generate(request);
+    if (!process.connected) return sid;
+    await new Promise<void>((resolve) => {
+      waiting.set(sid, resolve);
+      process.send!({ type: 'sticky:connection', data: sid });
+      process.send!({ type: BIND, sid } satisfies BindMessage);
+    });
+    return sid;
+  };
+  return (sid) => {
+    waiting.get(sid)?.();
+    waiting.delete(sid);
+  };
 }
 
 /** A worker's side of the drain: each step the primary asks for, and the replies it waits for. */
@@ -186,6 +224,7 @@ class WorkerPool {
     return new Promise((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: unknown) => {
+        if (isMessage<BindMessage>(message, BIND)) return tell(worker, message);
         if (ready || this.stopping || !isMessage<ReadyMessage>(message, READY)) return;
         ready = true;
         this.serving.add(worker);

@@ -155,6 +155,34 @@ describe('PAPERCHAT_WORKERS=2', () => {
     }
   });
 
+  it('keeps every polling session on its worker from the first poll, while the primary is busy relaying HTTP request bodies', async () => {
+    // The worker used to tell the primary which session it holds only after it had answered the
+    // handshake: a busy primary could see the client's next poll first and route it to the other
+    // worker, which knows no such session (400, "xhr poll error"). A race (it failed CI once, on a
+    // loaded machine): ten rounds of 24 handshakes are a bounded look for it.
+    let relaying = true;
+    const body = JSON.stringify({ question: 'x'.repeat(60_000) });
+    const relays = Array.from({ length: 8 }, async () => {
+      while (relaying) await fetch(`${server.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((response) => response.arrayBuffer());
+    });
+    try {
+      for (let round = 0; round < 10; round++) {
+        const outcomes = await Promise.all(
+          Array.from({ length: 24 }, async () => {
+            const socket = await connect({ transports: ['polling'] }).catch((error: Error) => error);
+            if (socket instanceof Error) return `connect_error ${socket.message}`;
+            socket.close();
+            return 'connected';
+          }),
+        );
+        expect(outcomes.filter((outcome) => outcome !== 'connected')).toEqual([]);
+      }
+    } finally {
+      relaying = false;
+      await Promise.all(relays);
+    }
+  });
+
   it('picks up a re-ingest in both workers', async () => {
     const before = await health();
     await writeFile(
