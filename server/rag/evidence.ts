@@ -8,7 +8,7 @@ import { numberWords } from '../../lib/lexicon/numbers.ts';
 import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, Reference } from '../../lib/types.ts';
 import { matchWeight } from './concepts.ts';
-import { decisionFeatures, sentenceFeature, sentenceFeatures, DECISION_FEATURES, STRICT_TYPES, type DecisionContext, type SentenceContext } from './features.ts';
+import { decisionFeatures, relativeToBest, sentenceFeature, sentenceFeatures, DECISION_FEATURES, STRICT_TYPES, type DecisionContext, type SentenceContext } from './features.ts';
 import type { Library } from './library.ts';
 import { probability, type AnswerModel } from './model.ts';
 import type { AnalyzedQuestion, AnswerType } from './question.ts';
@@ -134,7 +134,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
         text: sentence.text,
         position,
         refs: sentence.refs,
-        score: model ? probability(model.sentence, vector) : 0,
+        score: 0,
         features: vector,
         coverage: sentenceFeature(vector, 'coverage') + sentenceFeature(vector, 'contextCoverage'),
         terms: sentenceTerms,
@@ -145,6 +145,8 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
       });
     });
   }
+  relativeToBest(evidence.map((item) => item.features));
+  if (model) for (const item of evidence) item.score = probability(model.sentence, item.features);
   return evidence.sort((a, b) => b.score - a.score);
 }
 

@@ -137,10 +137,26 @@ export const SENTENCE_FEATURES: Record<string, Feature<SentenceContext>> = {
   compares: (c) => (c.question.comparative && c.compares ? 1 : 0),
 };
 
-export const SENTENCE_FEATURE_NAMES = Object.keys(SENTENCE_FEATURES);
+/**
+ * Features also given as the distance below the best candidate of the same question: the model
+ * weighs each sentence alone, but an answer is the best of its candidates, and what is a high
+ * coverage for one question is a low one for another.
+ */
+const RELATIVE_TO_BEST = ['coverage', 'keyCoverage', 'sentenceDense', 'phrases', 'focus', 'typedCoverage'] as const;
+const OWN_FEATURE_NAMES = Object.keys(SENTENCE_FEATURES);
 
+export const SENTENCE_FEATURE_NAMES = [...OWN_FEATURE_NAMES, ...RELATIVE_TO_BEST.map((name) => `${name}BelowBest`)];
+
+/** A sentence's own features; `relativeToBest` completes the vectors of all of a question's candidates. */
 export function sentenceFeatures(context: SentenceContext): number[] {
-  return SENTENCE_FEATURE_NAMES.map((name) => SENTENCE_FEATURES[name]!(context));
+  return OWN_FEATURE_NAMES.map((name) => SENTENCE_FEATURES[name]!(context));
+}
+
+/** Appends, to each candidate's vector, how far below the question's best candidate it falls on RELATIVE_TO_BEST. */
+export function relativeToBest(vectors: number[][]): void {
+  const columns = RELATIVE_TO_BEST.map((name) => OWN_FEATURE_NAMES.indexOf(name));
+  const best = columns.map((column) => vectors.reduce((most, vector) => Math.max(most, vector[column]!), 0));
+  for (const vector of vectors) vector.push(...columns.map((column, i) => best[i]! - vector[column]!));
 }
 
 const SENTENCE_FEATURE_INDEX = new Map(SENTENCE_FEATURE_NAMES.map((name, i) => [name, i]));
