@@ -117,11 +117,17 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
 }
 
 /**
- * A table row as a record that reads on its own: its label, then `header: cell` pairs. The
+ * A table row as a record that reads on its own: its label, then `header: cell` pairs (or, in a
+ * table without a header, `name: values`). The
  * caption stays in `table.caption`: repeated in every row's text, its words would outrank the
  * passages that discuss them.
  */
 function tableRowText(table: TableCells): string {
+  // Without a header, the first cell names the row: "Rfree: 21.9".
+  if (table.header.length === 0) {
+    const [name = '', ...values] = table.cells.filter((cell) => cell !== '');
+    return `${table.label}. ${values.length > 0 ? `${name}: ${values.join('; ')}` : name}.`;
+  }
   const pairs = table.cells
     .map((cell, i) => (cell && cell !== '' ? `${table.header[i] ?? `Column ${i + 1}`}: ${cell}` : ''))
     .filter((pair) => pair.length > 0);

@@ -375,7 +375,7 @@ function assemble(items: Item[], frontEnd: number, fromLayout: boolean): { eleme
         tables.set(currentTable.label, currentTable);
         elements.push(currentTable);
       }
-      addRows(currentTable, item.rows);
+      addRows(currentTable, item.rows, fromLayout);
       continue;
     }
     // A paragraph.
@@ -417,11 +417,13 @@ function assemble(items: Item[], frontEnd: number, fromLayout: boolean): { eleme
 
 /**
  * Adds rows to a table: the first row of a new table is its header (a continued table repeats
- * it, and the repeat is dropped); blank leading cells inherit the value above them.
+ * it, and the repeat is dropped); blank leading cells inherit the value above them. In a PDF,
+ * where nothing marks the header, a first row holding a measured value ("Resolution (Å) 2.2")
+ * is data: the table has no header then.
  */
-function addRows(table: Extract<Element, { kind: 'table' }>, rows: TableRow[]): void {
+function addRows(table: Extract<Element, { kind: 'table' }>, rows: TableRow[], fromLayout = false): void {
   for (const row of rows) {
-    if (table.header.length === 0) {
+    if (table.header.length === 0 && table.rows.length === 0 && !(fromLayout && row.cells.slice(1).some((cell) => MEASURED.test(cell)))) {
       table.header = row.cells;
       continue;
     }
@@ -433,6 +435,9 @@ function addRows(table: Extract<Element, { kind: 'table' }>, rows: TableRow[]): 
     table.span = { start: table.span.start, end: Math.max(table.span.end, row.span.end) };
   }
 }
+
+/** A decimal number: a header may hold a year or a count, rarely a measurement. */
+const MEASURED = /\d[.·]\d/;
 
 function titleCase(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1).toLowerCase();

@@ -50,7 +50,7 @@ export function layoutBlocks(input: Line[], typography: Typography): LayoutBlock
   const context: Context = { typography, margins: columnMargins(lines, typography) };
   const laid = lines.map((line, i) => toLayoutLine(line, lines[i - 1], context));
   const groups = groupLines(lines, laid, context);
-  const blocks = classifyAll(groups, context);
+  const blocks = joinTableFragments(classifyAll(groups, context));
   const title = titleBlock(blocks, typography.bodySize);
   if (title >= 0) blocks[title] = { kind: 'title', lines: blocks[title]!.lines, size: blocks[title]!.size };
   const typed = splitRunIns(markReferences(blocks));
@@ -171,9 +171,54 @@ function gapBetween(previous: Line, line: Line, context: Context): number {
   return (line.y - previous.y) / spacing;
 }
 
+/** Table rows are often spaced wider than text lines: up to this many line spacings apart, lines of cells are rows of one table. */
+const ROW_GAP = 3;
+
+/**
+ * Lines between two parts of one table that a change of font split apart: a cell's wrapped
+ * lines ("α = 88.4, β = 64.3" under "a = 73.1, b = 77.3"; "p1 = 0.64935" under "p0 = 0.35065"),
+ * which start right of where the first column's cells end, or a row label alone (a subheading)
+ * or a footnote mark — this many single lines at most.
+ */
+const LINES_INSIDE_TABLE = 2;
+
+/** Joins a table to the next when only its own lines, close below each other in one column, stand between them. */
+function joinTableFragments(blocks: LayoutBlock[]): LayoutBlock[] {
+  const out: LayoutBlock[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const block = blocks[i]!;
+    const previous = out[out.length - 1];
+    const between = previous?.kind === 'table' ? tableLinesAfter(previous, blocks, i) : undefined;
+    if (between === undefined) {
+      out.push(block);
+      continue;
+    }
+    out[out.length - 1] = { ...previous!, lines: [...previous!.lines, ...blocks.slice(i, between + 1).flatMap((candidate) => candidate.lines)] };
+    i = between;
+  }
+  return out;
+}
+
+/** The index of the table that continues `table` from blocks[from] on, when all before it are the table's own lines. */
+function tableLinesAfter(table: LayoutBlock, blocks: LayoutBlock[], from: number): number | undefined {
+  const last = table.lines[table.lines.length - 1]!;
+  const firstColumnEnd = Math.min(...table.lines.filter((line) => line.cells.length > 1).map((line) => line.cellX1[0]!));
+  const close = (line: LayoutLine) => line.page === last.page && line.column === last.column && line.gap < ROW_GAP;
+  let single = 0;
+  for (let i = from; i < blocks.length; i++) {
+    const block = blocks[i]!;
+    if (!block.lines.every(close)) return undefined;
+    if (block.kind === 'table') return i;
+    if (block.kind !== 'paragraph') return undefined;
+    const inCells = block.lines.every((line) => line.cellX[0]! >= firstColumnEnd);
+    if (!inCells && (block.lines.length > 1 || ++single > LINES_INSIDE_TABLE)) return undefined;
+  }
+  return undefined;
+}
+
 function startsBlock(previous: Line, line: Line, previousLaid: LayoutLine, laid: LayoutLine, group: Group, context: Context): boolean {
   // Table rows are often spaced wider than text lines; rows of cells stay together.
-  const rows = previousLaid.cells.length > 1 && laid.cells.length > 1 && Number.isFinite(laid.gap) && laid.gap > 0.5 && laid.gap < 3;
+  const rows = previousLaid.cells.length > 1 && laid.cells.length > 1 && Number.isFinite(laid.gap) && laid.gap > 0.5 && laid.gap < ROW_GAP;
   if (!rows && (!Number.isFinite(laid.gap) || laid.gap > 1.45 || laid.gap < 0.5)) return true;
   const { typography } = context;
   if (styleOf(previous, typography) !== styleOf(line, typography)) {

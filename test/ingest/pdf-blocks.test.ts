@@ -47,6 +47,45 @@ describe('paragraph grouping', () => {
   });
 });
 
+/** A table line: one segment per cell ([font, text, x]), at a baseline. */
+function cells(y: number, size: number, parts: [string, string, number][]): Line {
+  const segments = parts.map(([font, text, x]) => ({ page: 1, y, x0: x, x1: x + 0.5 * size * text.length, size, font, runs: [{ text, x0: x, x1: x + 0.5 * size * text.length, size, font, script: 'base' as const }] }));
+  return { page: 1, y, x0: segments[0]!.x0, x1: segments.at(-1)!.x1, size, font: parts[0]![0], segments, columnX0: 40, columnX1: 400 };
+}
+
+describe('tables', () => {
+  it('keep their rows together across a change of font and a wrapped cell', () => {
+    const table = [
+      line(400, 7.5, [['Bold', 'Table 2 Crystallographic statistics of the complex']]),
+      cells(415, 7.5, [['Small', 'Resolution (Å)', 40], ['Small', '2.2', 200]]),
+      cells(425, 7.5, [['Small', 'Space group', 40], ['Small', 'P1', 200]]),
+      // Italic symbols in the value: another style, which ended the table's group here.
+      cells(435, 7.5, [['Small', 'Cell', 40], ['Italic', 'a = 73.1, b = 77.3', 200]]),
+      line(443, 7.5, [['Italic', 'α = 88.4, β = 64.3']], 200),
+      cells(453, 7.5, [['Small', 'Redundancy', 40], ['Small', '3.9 (3.9)', 200]]),
+      cells(463, 7.5, [['Small', 'Rfree', 40], ['Small', '21.9', 200]]),
+      cells(473, 7.5, [['Small', 'PDB code', 40], ['Small', '4BXK', 200]]),
+    ];
+    const blocks = layoutBlocks(withBody(table), measureTypography(withBody(table)));
+    const tables = blocks.filter((block) => block.kind === 'table');
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.lines.map((laid) => laid.cells[0])).toEqual(['Resolution (Å)', 'Space group', 'Cell', 'α = 88.4, β = 64.3', 'Redundancy', 'Rfree', 'PDB code']);
+  });
+
+  it('do not take in a paragraph of text set between two of them', () => {
+    const lines = [
+      cells(400, 7.5, [['Small', 'Age', 40], ['Small', '61.2', 200]]),
+      cells(410, 7.5, [['Small', 'Weight', 40], ['Small', '72.5', 200]]),
+      line(422, 9.5, [['Regular', 'The patients in the first group were older than those of the second.']]),
+      line(433.5, 9.5, [['Regular', 'Their weight was about the same in both groups, as the table shows.']]),
+      cells(445, 7.5, [['Small', 'Height', 40], ['Small', '170.1', 200]]),
+      cells(455, 7.5, [['Small', 'Smokers', 40], ['Small', '12', 200]]),
+    ];
+    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
+    expect(blocks.filter((block) => block.kind === 'table')).toHaveLength(2);
+  });
+});
+
 describe('text cleanup', () => {
   it('drops rules drawn with dots and keeps the words beside them', () => {
     const items = [

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../ingest/build.ts';
 import { loadIndex, type LoadedIndex } from '../../lib/index-store.ts';
 import { tempDir } from '../support/fixtures.ts';
-import { makePaperPdf, repeatedPagePdf } from '../support/pdf.ts';
+import { makePaperPdf, makeTablePdf, repeatedPagePdf } from '../support/pdf.ts';
 import { decodeSource } from '../../ingest/load.ts';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -68,5 +68,27 @@ describe('a hostile page tree', () => {
     const source = await decodeSource('hostile.pdf', repeatedPagePdf(200_000));
     expect(source.pages).toHaveLength(1);
     expect(source.text).toContain('The repeated page mentions HER2 once.');
+  });
+});
+
+describe('a generated PDF with a table of measured values', () => {
+  it('gives every row of the table as a passage named by its first cell, across a change of font and a wrapped cell', async () => {
+    const source = await decodeSource('crystal.pdf', await makeTablePdf());
+    const tableDir = await tempDir();
+    try {
+      const corpusDir = join(tableDir.path, 'corpus');
+      await import('node:fs/promises').then((fs) => fs.mkdir(corpusDir));
+      await writeFile(join(corpusDir, 'crystal.pdf'), await makeTablePdf());
+      await buildIndex({ corpusDir, indexDir: join(tableDir.path, 'index'), maxFileBytes: 10 * 1024 * 1024, embedder: { kind: 'local' } });
+      const rows = (await loadIndex(join(tableDir.path, 'index'))).chunks.filter((chunk) => chunk.kind === 'table-row').map((chunk) => chunk.text);
+      expect(source.format).toBe('pdf');
+      // The first row holds a measured value: data, not a header.
+      expect(rows).toContain('Table 1. Resolution (Å): 2.2.');
+      expect(rows).toContain('Table 1. Rfree: 21.9.');
+      expect(rows).toContain('Table 1. PDB code: 4BXK.');
+      expect(rows.find((row) => row.includes('Cell'))).toContain('a = 73.1, b = 77.3, c = 82.9 alpha = 88.4, beta = 64.3');
+    } finally {
+      await tableDir.remove();
+    }
   });
 });

@@ -44,6 +44,43 @@ export function makePaperPdf(options: PdfOptions = {}): Promise<Buffer> {
 }
 
 /**
+ * A paper with a two-column table of measured values and no header row, set in a smaller font:
+ * one value in italics (another style mid-table) and one wrapping onto a second line.
+ */
+export function makeTablePdf(): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 60, info: { Title: 'Crystal structure of a test enzyme' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  doc.fontSize(18).text('Crystal structure of a test enzyme');
+  doc.moveDown();
+  doc.fontSize(13).text('1 Results');
+  doc.moveDown(0.5);
+  doc.fontSize(10).text('The enzyme was crystallised with its inhibitor and the structure was refined against the data in Table 1, which lists the statistics of the final model.');
+  doc.moveDown();
+  doc.fontSize(10).font('Helvetica-Bold').text('Table 1 Crystallographic statistics of the complex');
+  doc.moveDown(0.5);
+  const rows: [string, string, string?][] = [
+    ['Resolution (Å)', '2.2'],
+    ['Space group', 'P1'],
+    ['Cell', 'a = 73.1, b = 77.3, c = 82.9', 'alpha = 88.4, beta = 64.3'],
+    ['Redundancy', '3.9 (3.9)'],
+    ['Rfree', '21.9'],
+    ['PDB code', '4BXK'],
+  ];
+  let y = doc.y;
+  for (const [name, value, wrapped] of rows) {
+    doc.fontSize(8).font('Helvetica').text(name, 80, y, { lineBreak: false });
+    doc.font(name === 'Cell' ? 'Helvetica-Oblique' : 'Helvetica').text(value, 260, y, { lineBreak: false });
+    if (wrapped) doc.font('Helvetica-Oblique').text(wrapped, 260, (y += 10), { lineBreak: false });
+    y += 14;
+  }
+  doc.font('Helvetica').fontSize(10).text('The inhibitor binds in the active site as in the parent compound, and two water molecules bridge it to the zinc ion.', 60, y + 20);
+  doc.end();
+  return done;
+}
+
+/**
  * A hostile PDF written by hand: one page object listed `times` times in the page tree (a
  * 1 MB file can list it 200,000 times).
  */
