@@ -199,21 +199,28 @@ function joinTableFragments(blocks: LayoutBlock[]): LayoutBlock[] {
   return out;
 }
 
-/** The index of the table that continues `table` from blocks[from] on, when all before it are the table's own lines. */
+/**
+ * The index of the last block that continues `table` from blocks[from] on: a table, or a line
+ * of cells that stood alone (one row is no table by itself), with only the table's own lines
+ * before it.
+ */
 function tableLinesAfter(table: LayoutBlock, blocks: LayoutBlock[], from: number): number | undefined {
   const last = table.lines[table.lines.length - 1]!;
   const firstColumnEnd = Math.min(...table.lines.filter((line) => line.cells.length > 1).map((line) => line.cellX1[0]!));
   const close = (line: LayoutLine) => line.page === last.page && line.column === last.column && line.gap < ROW_GAP;
   let single = 0;
+  let continued: number | undefined;
   for (let i = from; i < blocks.length; i++) {
     const block = blocks[i]!;
-    if (!block.lines.every(close)) return undefined;
-    if (block.kind === 'table') return i;
-    if (block.kind !== 'paragraph') return undefined;
+    if (!block.lines.every(close) || (block.kind !== 'table' && block.kind !== 'paragraph')) break;
+    if (block.kind === 'table' || block.lines.every((line) => line.cells.length > 1)) {
+      continued = i;
+      continue;
+    }
     const inCells = block.lines.every((line) => line.cellX[0]! >= firstColumnEnd);
-    if (!inCells && (block.lines.length > 1 || ++single > LINES_INSIDE_TABLE)) return undefined;
+    if (!inCells && (block.lines.length > 1 || ++single > LINES_INSIDE_TABLE)) break;
   }
-  return undefined;
+  return continued;
 }
 
 function startsBlock(previous: Line, line: Line, previousLaid: LayoutLine, laid: LayoutLine, group: Group, context: Context): boolean {

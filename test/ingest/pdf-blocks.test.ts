@@ -72,6 +72,22 @@ describe('tables', () => {
     expect(tables[0]!.lines.map((laid) => laid.cells[0])).toEqual(['Resolution (Å)', 'Space group', 'Cell', 'α = 88.4, β = 64.3', 'Redundancy', 'Rfree', 'PDB code']);
   });
 
+  it('take in the wrapped lines of a cell and a row that stands alone after them', () => {
+    const lines = [
+      cells(400, 7.5, [['Small', 'm0', 40], ['Small', '−572.97', 120], ['Small', 'w = 0.619', 200]]),
+      cells(410, 7.5, [['Small', 'm1', 40], ['Small', '−568.57', 120], ['Small', 'p0 = 0.351', 200]]),
+      // The cell's further lines, right of the first column, in italics: a paragraph of their own.
+      line(417, 7.5, [['Italic', 'p1 = 0.649']], 200),
+      line(424, 7.5, [['Italic', 'w0 = 0.084']], 200),
+      // One row alone is no table by itself.
+      cells(433, 7.5, [['Small', 'm8a', 40], ['Small', '−568.58', 120], ['Small', 'p = 9.385', 200]]),
+    ];
+    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
+    const tables = blocks.filter((block) => block.kind === 'table');
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.lines.map((laid) => laid.cells[0])).toEqual(['m0', 'm1', 'p1 = 0.649', 'w0 = 0.084', 'm8a']);
+  });
+
   it('do not take in a paragraph of text set between two of them', () => {
     const lines = [
       cells(400, 7.5, [['Small', 'Age', 40], ['Small', '61.2', 200]]),
