@@ -33,7 +33,7 @@ import { decodeSource, describeFsError, readSourceFile, SourceError } from './lo
 import { parsePaper } from './parse/paper.ts';
 
 /**
- * Identifies the code that turns a file into chunks, terms and the lexicon: a hash of its
+ * Identifies the code that turns a file into chunks, terms, the lexicon and the BM25 index: a hash of its
  * sources. When it changes, every file is re-parsed (and re-embedded where its chunks changed).
  */
 async function parserFingerprint(): Promise<string> {
@@ -45,7 +45,7 @@ async function parserFingerprint(): Promise<string> {
     ...(await folder('parse')),
     ...(await folder('pdf')),
     ...(await folder(join('..', 'lib', 'lexicon'))),
-    ...['text.ts', 'citations.ts', 'common-words.ts'].map((file) => join('..', 'lib', file)),
+    ...['text.ts', 'citations.ts', 'common-words.ts', 'lexical.ts'].map((file) => join('..', 'lib', file)),
   ].sort();
   const hash = createHash('sha256');
   for (const file of files) hash.update(file).update(await readFile(join(here, file)).catch(() => Buffer.alloc(0)));
