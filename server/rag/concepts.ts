@@ -321,7 +321,12 @@ function findSequence(terms: string[], sequence: string[], used: boolean[]): num
 }
 
 /** The match of a concept in a set of terms: the weight of its surest alternative found, or 0. */
-export function matchWeight(concept: Concept, terms: Set<string>): number {
+/** What matchWeight needs of a text's terms: a Set, or several seen as one. */
+export interface Has {
+  has(term: string): boolean;
+}
+
+export function matchWeight(concept: Concept, terms: Has): number {
   let best = 0;
   concept.alternatives.forEach((alternative, i) => {
     if (concept.weights[i]! > best && alternative.every((term) => terms.has(term))) best = concept.weights[i]!;

@@ -7,7 +7,7 @@
 import { numberWords } from '../../lib/lexicon/numbers.ts';
 import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, Reference } from '../../lib/types.ts';
-import { matchWeight } from './concepts.ts';
+import { matchWeight, type Has } from './concepts.ts';
 import { decisionFeatures, relativeToBest, sentenceFeature, sentenceFeatures, DECISION_FEATURES, STRICT_TYPES, type DecisionContext, type SentenceContext } from './features.ts';
 import type { Library } from './library.ts';
 import { probability, type AnswerModel } from './model.ts';
@@ -93,13 +93,22 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
     const metadata = METADATA_SECTION.test(chunk.section) || METADATA_SECTION.test(chunk.sectionPath[0] ?? '');
     const sentences = library.sentences(chunk);
     const termSets = sentences.map((sentence) => library.terms(`sentence:${chunk.id}:${sentence.start}`, () => sentence.text));
+    const matchesOf = (terms: Has) => question.concepts.map((concept) => matchWeight(concept, terms));
+    const sentenceMatches = termSets.map(matchesOf);
+    const paper = matchesOf(paperTerms);
     sentences.forEach((sentence, position) => {
       const key = `${chunk.id}:${sentence.start}`;
       const sequence = library.sequence(`sentence:${key}`, () => sentence.text);
       const sentenceTerms = termSets[position]!;
-      const cited = new Set(sentence.refs.flatMap((n) => [...library.terms(`cited:${chunk.docId}:${n}`, () => citedText(library.reference(chunk.docId, n)))]));
-      // A paper's title and keywords say what all its passages are about.
-      const contextTerms = new Set([...context, ...cited, ...paperTerms]);
+      const cited = sentence.refs.map((n) => library.terms(`cited:${chunk.docId}:${n}`, () => citedText(library.reference(chunk.docId, n))));
+      // Around the sentence: its heading and paragraph, the titles it cites, its paper's title and keywords.
+      const around = [context, ...cited, paperTerms];
+      const matches = {
+        sentence: sentenceMatches[position]!,
+        context: matchesOf({ has: (term) => around.some((terms) => terms.has(term)) }),
+        paper,
+        neighbors: [sentenceMatches[position - 1], sentenceMatches[position + 1]].filter((match): match is number[] => match !== undefined),
+      };
       const typed = holdsType(sentence.text, question.expected, question.counted);
       const features: SentenceContext = {
         question,
@@ -107,27 +116,25 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
         text: sentence.text,
         position,
         sentenceTerms,
-        contextTerms,
+        matches,
         sentenceSequence: sequence,
         passageRank: rank,
         prior,
         dense,
         paperShare: paperShares.get(chunk.docId) ?? 0,
-        paperTerms,
         typed,
         defines: definesSubject(library.terms(`opening:${key}`, () => opening(sentence.text)), question),
         enumerates: enumerates(sentence.text),
         compares: COMPARES.test(sentence.text),
         metadata,
-        neighborTerms: [termSets[position - 1], termSets[position + 1]].filter((terms): terms is Set<string> => terms !== undefined),
         sentenceDense: questionVector ? cosine(questionVector, library.sentenceVector(sentence.text, `${chunk.id}:${sentence.start}`)!) : dense,
       };
       const vector = sentenceFeatures(features);
       const inSentence = new Set<number>();
       const inContext = new Set<number>();
-      question.concepts.forEach((concept, i) => {
-        if (matchWeight(concept, sentenceTerms) > 0) inSentence.add(i);
-        if (matchWeight(concept, sentenceTerms) > 0 || matchWeight(concept, contextTerms) > 0) inContext.add(i);
+      question.concepts.forEach((_, i) => {
+        if (matches.sentence[i]! > 0) inSentence.add(i);
+        if (matches.sentence[i]! > 0 || matches.context[i]! > 0) inContext.add(i);
       });
       evidence.push({
         chunk,

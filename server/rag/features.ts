@@ -7,7 +7,7 @@
  * server/rag/answer-model.json.
  */
 import type { Chunk } from '../../lib/types.ts';
-import { matchWeight, type Concept } from './concepts.ts';
+import type { Concept } from './concepts.ts';
 import type { AnalyzedQuestion } from './question.ts';
 
 /** A sentence of a candidate passage and what the features need to know about it. */
@@ -18,8 +18,8 @@ export interface SentenceContext {
   /** Sentence order inside its passage. */
   position: number;
   sentenceTerms: Set<string>;
-  /** Its heading, its paragraph, the titles of the references it cites, a table's caption and header. */
-  contextTerms: Set<string>;
+  /** How surely (matchWeight) each of the question's concepts, in its order, is found in the sentence, around it, in the paper's title and keywords, and in the sentences next to it. */
+  matches: ConceptMatches;
   /** The question's search terms in order, for phrase overlap. */
   sentenceSequence: string[];
   passageRank: number;
@@ -29,8 +29,6 @@ export interface SentenceContext {
   dense: number;
   /** Share of the retrieved score that fell to this passage's paper. */
   paperShare: number;
-  /** The paper's title, keywords and file name as search terms. */
-  paperTerms: Set<string>;
   /** The sentence holds the kind of answer the question expects. */
   typed: boolean;
   defines: boolean;
@@ -38,10 +36,20 @@ export interface SentenceContext {
   compares: boolean;
   /** The passage is front or back matter (authors, funding, licence). */
   metadata: boolean;
-  /** The search terms of the sentences just before and after it in its passage. */
-  neighborTerms: Set<string>[];
   /** Cosine similarity of the sentence's own vector to the question's (the passage's when sentences have none). */
   sentenceDense: number;
+}
+
+/**
+ * matchWeight of each concept of the question (by its index) in one text: worked out once per
+ * sentence, read by many features. "Context" is the sentence's heading, paragraph (a table
+ * row's caption and header), the titles of the references it cites and its paper's title.
+ */
+export interface ConceptMatches {
+  sentence: number[];
+  context: number[];
+  paper: number[];
+  neighbors: number[][];
 }
 
 /**
@@ -67,33 +75,65 @@ export function whWord(question: string): WhWord | undefined {
 
 type Feature<T> = (context: T) => number;
 
-const own = (question: AnalyzedQuestion) => question.concepts.filter((concept) => !concept.carried);
-const totalWeight = (concepts: Concept[]) => concepts.reduce((sum, concept) => sum + concept.weight, 0) || 1;
-const coverage = (concepts: Concept[], match: (concept: Concept) => number) => concepts.reduce((sum, concept) => sum + concept.weight * match(concept), 0) / totalWeight(concepts);
-const keys = (question: AnalyzedQuestion) => own(question).filter((concept) => concept.key);
+/** The question's own concepts (not carried from an earlier turn) and its key ones, by index, with their total weight. */
+interface QuestionParts {
+  own: number[];
+  keys: number[];
+  carried: number[];
+  ownWeight: number;
+}
+
+const partsCache = new WeakMap<AnalyzedQuestion, QuestionParts>();
+
+function partsOf(question: AnalyzedQuestion): QuestionParts {
+  let parts = partsCache.get(question);
+  if (!parts) {
+    const indices = question.concepts.map((_, i) => i);
+    const own = indices.filter((i) => !question.concepts[i]!.carried);
+    const ownWeight = own.reduce((sum, i) => sum + question.concepts[i]!.weight, 0) || 1;
+    parts = { own, keys: own.filter((i) => question.concepts[i]!.key), carried: indices.filter((i) => question.concepts[i]!.carried), ownWeight };
+    partsCache.set(question, parts);
+  }
+  return parts;
+}
+
+/** Share of the question's own weight that `match` finds (each concept by how surely). */
+function coverage(question: AnalyzedQuestion, match: (i: number) => number): number {
+  const parts = partsOf(question);
+  let sum = 0;
+  for (const i of parts.own) sum += question.concepts[i]!.weight * match(i);
+  return sum / parts.ownWeight;
+}
+
+/** The question's own concepts, and the share of a list's weight that `match` finds (for the decision's few features). */
+const own = (question: AnalyzedQuestion) => partsOf(question).own.map((i) => question.concepts[i]!);
+const weightedShare = (concepts: Concept[], match: (concept: Concept) => number) =>
+  concepts.reduce((sum, concept) => sum + concept.weight * match(concept), 0) / (concepts.reduce((sum, concept) => sum + concept.weight, 0) || 1);
+
+const found = (c: SentenceContext, i: number) => c.matches.sentence[i]! > 0 || c.matches.context[i]! > 0;
+
 /** Kinds of answer a sentence either holds or does not (a number with its unit, a year, a DOI). */
 export const STRICT_TYPES: ReadonlySet<string> = new Set(['percentage', 'frequency', 'duration', 'count', 'year', 'dose', 'money', 'doi', 'ratio', 'version']);
 
 export const SENTENCE_FEATURES: Record<string, Feature<SentenceContext>> = {
   /** Share of the question's weight in the sentence, each concept by its surest form found. */
-  coverage: (c) => coverage(own(c.question), (concept) => matchWeight(concept, c.sentenceTerms)),
+  coverage: (c) => coverage(c.question, (i) => c.matches.sentence[i]!),
   /** … found only around the sentence (heading, paragraph, cited titles). */
-  contextCoverage: (c) => coverage(own(c.question), (concept) => (matchWeight(concept, c.sentenceTerms) > 0 ? 0 : matchWeight(concept, c.contextTerms))),
+  contextCoverage: (c) => coverage(c.question, (i) => (c.matches.sentence[i]! > 0 ? 0 : c.matches.context[i]!)),
   /** … as the question writes it (no synonyms, no aliases). */
-  exactCoverage: (c) => coverage(own(c.question), (concept) => (concept.alternatives[0]!.every((term) => c.sentenceTerms.has(term)) ? 1 : 0)),
+  exactCoverage: (c) => coverage(c.question, (i) => (c.question.concepts[i]!.alternatives[0]!.every((term) => c.sentenceTerms.has(term)) ? 1 : 0)),
   /** Share of the key concepts (names, rare terms) in the sentence or around it; 1 without any. */
-  keyCoverage: (c) => share(keys(c.question), (concept) => Math.max(matchWeight(concept, c.sentenceTerms), matchWeight(concept, c.contextTerms)) > 0),
+  keyCoverage: (c) => share(partsOf(c.question).keys, (i) => found(c, i)),
   /** Share of the key concepts in the sentence itself. */
-  keyInSentence: (c) => share(keys(c.question), (concept) => matchWeight(concept, c.sentenceTerms) > 0),
+  keyInSentence: (c) => share(partsOf(c.question).keys, (i) => c.matches.sentence[i]! > 0),
   /** Names and codes of the question missing from the sentence and its context (0, ½, 1 for two or more). */
-  missingNames: (c) => Math.min(2, keys(c.question).filter((concept) => (concept.name || concept.absent) && matchWeight(concept, c.sentenceTerms) === 0 && matchWeight(concept, c.contextTerms) === 0).length) / 2,
+  missingNames: (c) => Math.min(2, partsOf(c.question).keys.filter((i) => (c.question.concepts[i]!.name || c.question.concepts[i]!.absent) && !found(c, i)).length) / 2,
   /** Names and codes carried from the earlier turn missing from the sentence and its context (0, ½, 1). */
-  missingCarriedNames: (c) =>
-    Math.min(2, c.question.concepts.filter((concept) => concept.carried && concept.key && concept.name && matchWeight(concept, c.sentenceTerms) === 0 && matchWeight(concept, c.contextTerms) === 0).length) / 2,
+  missingCarriedNames: (c) => Math.min(2, partsOf(c.question).carried.filter((i) => c.question.concepts[i]!.key && c.question.concepts[i]!.name && !found(c, i)).length) / 2,
   /** The earlier turn's subject, for a follow-up, around the sentence; 0 when there is none. */
   carriedCoverage: (c) => {
-    const carried = c.question.concepts.filter((concept) => concept.carried);
-    return carried.length === 0 ? 0 : share(carried, (concept) => Math.max(matchWeight(concept, c.sentenceTerms), matchWeight(concept, c.contextTerms)) > 0);
+    const carried = partsOf(c.question).carried;
+    return carried.length === 0 ? 0 : share(carried, (i) => found(c, i));
   },
   typed: (c) => (c.question.expected !== 'none' && c.typed ? 1 : 0),
   typeMissing: (c) => (STRICT_TYPES.has(c.question.expected) && !c.typed ? 1 : 0),
@@ -102,7 +142,7 @@ export const SENTENCE_FEATURES: Record<string, Feature<SentenceContext>> = {
   dense: (c) => c.dense,
   paperShare: (c) => c.paperShare,
   /** Share of the question's weight that names the sentence's paper (its title, keywords). */
-  paperNamed: (c) => coverage(own(c.question), (concept) => matchWeight(concept, c.paperTerms)),
+  paperNamed: (c) => coverage(c.question, (i) => c.matches.paper[i]!),
   tableRow: (c) => (c.chunk.kind === 'table-row' ? 1 : 0),
   reference: (c) => (c.chunk.kind === 'reference' ? 1 : 0),
   referenceAsked: (c) => (c.chunk.kind === 'reference' && c.question.intent === 'reference' ? 1 : 0),
@@ -127,7 +167,7 @@ export const SENTENCE_FEATURES: Record<string, Feature<SentenceContext>> = {
     return wh && CUES[wh].test(c.text) ? 1 : 0;
   },
   /** The best coverage of a sentence next to it: answers follow the sentence that sets them up. */
-  neighborCoverage: (c) => Math.max(0, ...c.neighborTerms.map((terms) => coverage(own(c.question), (concept) => matchWeight(concept, terms)))),
+  neighborCoverage: (c) => Math.max(0, ...c.matches.neighbors.map((neighbor) => coverage(c.question, (i) => neighbor[i]!))),
   /** Coverage and key concepts together, and coverage with the vector similarity: each alone misleads. */
   coverageWithKeys: (c) => SENTENCE_FEATURES.coverage!(c) * SENTENCE_FEATURES.keyCoverage!(c),
   coverageWithDense: (c) => SENTENCE_FEATURES.coverage!(c) * c.dense,
@@ -200,7 +240,7 @@ export const DECISION_FEATURES: Record<string, Feature<DecisionContext>> = {
   /** Other uncommon words no passage uses (jargon, misspellings the corpus has no near form of). */
   absentRare: (d) => Math.min(2, own(d.question).filter((concept) => concept.absent && !concept.name && !concept.common).length) / 2,
   /** Share of the question's weight in words the corpus never uses (everyday words excluded). */
-  absentShare: (d) => coverage(own(d.question).filter((concept) => !concept.common || concept.absent), (concept) => (concept.absent && !concept.common ? 1 : 0)),
+  absentShare: (d) => weightedShare(own(d.question).filter((concept) => !concept.common || concept.absent), (concept) => (concept.absent && !concept.common ? 1 : 0)),
   /** Share of the question's words that are everyday English: off-topic questions are all such. */
   commonShare: (d) => share(own(d.question), (concept) => concept.common),
   /** Share of the question's concepts the corpus uses somewhere. */
