@@ -7,7 +7,7 @@
 import { numberWords } from '../../lib/lexicon/numbers.ts';
 import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, Reference } from '../../lib/types.ts';
-import { matchWeight, type Has } from './concepts.ts';
+import { matchWeight, QUESTION_WORDS, type Has } from './concepts.ts';
 import { decisionFeatures, relativeToBest, sentenceFeature, sentenceFeatures, DECISION_FEATURES, STRICT_TYPES, type DecisionContext, type SentenceContext } from './features.ts';
 import type { Library } from './library.ts';
 import { probability, type AnswerModel } from './model.ts';
@@ -86,6 +86,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
   const questionVector = library.sentenceVector(question.searchText);
   const evidence: Evidence[] = [];
   const namesAll = usesTheNames(question, library);
+  const echoes = echoOf(question);
   for (const { chunk, rank, prior, dense } of candidates) {
     if (!namesAll(chunk.docId)) continue;
     const context = contextTerms(chunk, library);
@@ -97,6 +98,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
     const sentenceMatches = termSets.map(matchesOf);
     const paper = matchesOf(paperTerms);
     sentences.forEach((sentence, position) => {
+      if (echoes(termSets[position]!)) return;
       const key = `${chunk.id}:${sentence.start}`;
       const sequence = library.sequence(`sentence:${key}`, () => sentence.text);
       const sentenceTerms = termSets[position]!;
@@ -152,10 +154,29 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
       });
     });
   }
-  relativeToBest(evidence.map((item) => item.features));
+  relativeToBest(
+    evidence.map((item) => item.features),
+    evidence.map((item) => item.chunk.instructions !== true),
+  );
   if (model) for (const item of evidence) item.score = probability(model.sentence, item.features);
-  return evidence.sort((a, b) => b.score - a.score);
+  // A passage that addresses a language model is planted text or at best unreliable: its other
+  // sentences answer only after every sentence of the passages that do not (a passage stuffed
+  // with the question's words would otherwise lead).
+  return evidence.sort((a, b) => Number(a.chunk.instructions === true) - Number(b.chunk.instructions === true) || b.score - a.score);
 }
+
+/**
+ * A wh-question asks for something it does not say: a sentence made only of the question's own
+ * words (its heading, a planted copy of it) cannot answer it. A yes/no question can be answered
+ * by its own words ("T-DXd improved survival"), so it is exempt.
+ */
+function echoOf(question: AnalyzedQuestion): (terms: Set<string>) => boolean {
+  if (!WH_QUESTION.test(question.text)) return () => false;
+  const own = new Set([...question.termSequence, ...question.concepts.flatMap((concept) => concept.alternatives.flat())]);
+  return (terms) => terms.size > 0 && [...terms].every((term) => own.has(term) || QUESTION_WORDS.has(term));
+}
+
+const WH_QUESTION = /\b(?:what|which|who|whom|whose|when|where|why|how)\b/i;
 
 /** Whether a paper uses every name the question gives: "the Betula participants" are in no sentence of a paper that never says Betula. */
 function usesTheNames(question: AnalyzedQuestion, library: Library): (docId: string) => boolean {

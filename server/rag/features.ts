@@ -192,10 +192,15 @@ export function sentenceFeatures(context: SentenceContext): number[] {
   return OWN_FEATURE_NAMES.map((name) => SENTENCE_FEATURES[name]!(context));
 }
 
-/** Appends, to each candidate's vector, how far below the question's best candidate it falls on RELATIVE_TO_BEST. */
-export function relativeToBest(vectors: number[][]): void {
+/**
+ * Appends, to each candidate's vector, how far below the question's best candidate it falls on
+ * RELATIVE_TO_BEST; the best among the `trusted` ones when there are any (a planted passage
+ * stuffed with the question's words must not set the bar for the others).
+ */
+export function relativeToBest(vectors: number[][], trusted: boolean[] = vectors.map(() => true)): void {
   const columns = RELATIVE_TO_BEST.map((name) => OWN_FEATURE_NAMES.indexOf(name));
-  const best = columns.map((column) => vectors.reduce((most, vector) => Math.max(most, vector[column]!), 0));
+  const bar = trusted.some(Boolean) ? vectors.filter((_, i) => trusted[i]) : vectors;
+  const best = columns.map((column) => bar.reduce((most, vector) => Math.max(most, vector[column]!), 0));
   for (const vector of vectors) vector.push(...columns.map((column, i) => best[i]! - vector[column]!));
 }
 
