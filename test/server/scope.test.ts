@@ -34,9 +34,10 @@ afterAll(async () => {
 
 describe('retrieval scoped to some papers', () => {
   it('applies the scope before the cut: the short paper is found even when the long one fills every slot', async () => {
-    const question = library.analyze('trastuzumab chemotherapy HER2-positive gastric cancer overall survival');
+    const question = library.analyze('pembrolizumab KEYNOTE-811 chemotherapy');
     const unscoped = await library.retriever.retrieve(question, { limit: 3, depth: 3 });
-    // Without a scope the review takes every candidate slot: filtering these afterwards would leave nothing.
+    // Without a scope the review takes every candidate slot (the notes share one word of the
+    // question, whatever the fitted paper weights): filtering these afterwards would leave nothing.
     expect(unscoped.every((passage) => passage.chunk.docId === REVIEW)).toBe(true);
     const scoped = await library.retriever.retrieve(question, { limit: 3, depth: 3, docIds: new Set([NOTES]) });
     expect(scoped.length).toBeGreaterThan(0);
