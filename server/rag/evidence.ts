@@ -100,11 +100,10 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
     sentences.forEach((sentence, position) => {
       if (echoes(termSets[position]!)) return;
       const key = `${chunk.id}:${sentence.start}`;
-      const sequence = library.sequence(`sentence:${key}`, () => sentence.text);
       const sentenceTerms = termSets[position]!;
       const cited = sentence.refs.map((n) => library.terms(`cited:${chunk.docId}:${n}`, () => citedText(library.reference(chunk.docId, n))));
       // Around the sentence: its heading and paragraph, the titles it cites, its paper's title and keywords.
-      const around = [context, ...cited, paperTerms];
+      const around = [...context, ...cited, paperTerms];
       const matches = {
         sentence: sentenceMatches[position]!,
         context: matchesOf({ has: (term) => around.some((terms) => terms.has(term)) }),
@@ -119,7 +118,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
         position,
         sentenceTerms,
         matches,
-        sentenceSequence: sequence,
+        sentencePairs: library.pairs(`sentence:${key}`, () => sentence.text),
         passageRank: rank,
         prior,
         dense,
@@ -236,7 +235,7 @@ function paperShare(passages: Passage[], library: Library): Map<string, number> 
 }
 
 /** Heading, paragraph (a table row's caption and header instead), as search terms. */
-function contextTerms(chunk: Chunk, library: Library): Set<string> {
+function contextTerms(chunk: Chunk, library: Library): Set<string>[] {
   const heading = library.terms(`heading:${chunk.docId}:${chunk.sectionPath.join('/')}:${chunk.table?.header.join('|') ?? ''}`, () =>
     [...chunk.sectionPath, chunk.table ? `${chunk.table.caption} ${chunk.table.header.join(' ')}` : ''].join(' '),
   );
@@ -245,7 +244,7 @@ function contextTerms(chunk: Chunk, library: Library): Set<string> {
     chunk.kind === 'paragraph'
       ? library.terms(`block:${chunk.docId}:${chunk.block}`, () => library.blockOf(chunk).map((member) => member.text).join(' '))
       : library.terms(`chunk:${chunk.id}`, () => chunk.text);
-  return new Set([...heading, ...paragraph]);
+  return [heading, paragraph];
 }
 
 /** What a citation tells about the cited work: its title and journal. */

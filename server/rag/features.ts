@@ -20,8 +20,8 @@ export interface SentenceContext {
   sentenceTerms: Set<string>;
   /** How surely (matchWeight) each of the question's concepts, in its order, is found in the sentence, around it, in the paper's title and keywords, and in the sentences next to it. */
   matches: ConceptMatches;
-  /** The question's search terms in order, for phrase overlap. */
-  sentenceSequence: string[];
+  /** The sentence's adjacent search terms as "a b" pairs, for phrase overlap. */
+  sentencePairs: Set<string>;
   passageRank: number;
   /** Fused retrieval score relative to the best passage's. */
   prior: number;
@@ -217,11 +217,13 @@ function share<T>(items: T[], holds: (item: T) => boolean): number {
 
 /** Adjacent pairs of the question's content terms that also stand together in the sentence. */
 function phraseOverlap(c: SentenceContext): number {
-  const pairs = c.question.termSequence.slice(1).map((term, i) => `${c.question.termSequence[i]} ${term}`);
+  let pairs = questionPairs.get(c.question);
+  if (!pairs) questionPairs.set(c.question, (pairs = [...adjacentPairs(c.question.termSequence)]));
   if (pairs.length === 0) return 0;
-  const sentencePairs = new Set(c.sentenceSequence.slice(1).map((term, i) => `${c.sentenceSequence[i]} ${term}`));
-  return pairs.filter((pair) => sentencePairs.has(pair)).length / pairs.length;
+  return pairs.filter((pair) => c.sentencePairs.has(pair)).length / pairs.length;
 }
+
+const questionPairs = new WeakMap<AnalyzedQuestion, string[]>();
 
 /** What the decision features need: the question, and its candidates with the model's probabilities. */
 export interface DecisionContext {
@@ -261,4 +263,11 @@ export const DECISION_FEATURE_NAMES = Object.keys(DECISION_FEATURES);
 
 export function decisionFeatures(context: DecisionContext): number[] {
   return DECISION_FEATURE_NAMES.map((name) => DECISION_FEATURES[name]!(context));
+}
+
+/** "a b", "b c" for the terms a b c. */
+export function adjacentPairs(terms: string[]): Set<string> {
+  const pairs = new Set<string>();
+  for (let i = 1; i < terms.length; i++) pairs.add(`${terms[i - 1]} ${terms[i]}`);
+  return pairs;
 }

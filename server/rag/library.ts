@@ -11,6 +11,7 @@ import { CitationResolver } from '../../lib/citations.ts';
 import { LsaEmbedder } from '../../lib/embeddings/lsa.ts';
 import { BUILT_IN_VOCABULARY, Vocabulary } from '../../lib/lexicon/vocabulary.ts';
 import { analyzeQuestion, type AnalyzedQuestion, type TermStatistics } from './question.ts';
+import { adjacentPairs } from './features.ts';
 import { loadAnswerModel, type AnswerModel } from './model.ts';
 import { DEFAULT_RETRIEVAL, Retriever, type RetrievalSettings } from './retrieve.ts';
 
@@ -46,7 +47,7 @@ export class Library {
   private readonly tables = new Map<string, Chunk[]>();
   private readonly sentenceCache = new Map<string, CitedSentence[]>();
   private readonly termCache = new Map<string, Set<string>>();
-  private readonly sequenceCache = new Map<string, string[]>();
+  private readonly pairCache = new Map<string, Set<string>>();
   private readonly vocabularies = new Map<string, Set<string>>();
 
   /** The fitted answering model; undefined only while `npm run train` computes the features it is fitted on. */
@@ -180,16 +181,17 @@ export class Library {
     return vector;
   }
 
-  /** Search terms of an arbitrary text, cached by key. */
-  /** A text's search terms in order (see `terms`), computed once per key. */
-  sequence(key: string, text: () => string): string[] {
-    let terms = this.sequenceCache.get(key);
-    if (!terms) {
-      terms = searchTerms(text());
-      this.sequenceCache.set(key, terms);
+  /** A text's adjacent search terms as "a b" pairs (for phrase overlap), computed once per key. */
+  pairs(key: string, text: () => string): Set<string> {
+    let pairs = this.pairCache.get(key);
+    if (!pairs) {
+      pairs = adjacentPairs(searchTerms(text()));
+      this.pairCache.set(key, pairs);
     }
-    return terms;
+    return pairs;
   }
+
+  /** Search terms of an arbitrary text, cached by key. */
 
   terms(key: string, text: () => string): Set<string> {
     let terms = this.termCache.get(key);
