@@ -221,6 +221,8 @@ function wordConcepts(builder: Builder): void {
       alternatives.push(alternative);
       weights.push(weight);
     };
+    const label = labels.find((candidate) => searchTerms(candidate)[0] === token.term) ?? token.term;
+    for (const either of slashAlternatives(label)) add(either, 1);
     if (numbers.has(token.term)) add([numbers.get(token.term)!], 1);
     if (unseen) for (const alias of statistics.aliases(token.term, name)) add(alias, ALIAS_WEIGHT);
     // "Tyr369", "150mm": letters and digits the papers write apart ("Tyr 369", "150 mm").
@@ -231,7 +233,6 @@ function wordConcepts(builder: Builder): void {
     const surest = alternatives.map((alternative, i) => ({ alternative, weight: weights[i]! })).filter(({ alternative }) => present(statistics, alternative));
     const common = isCommon(builder, token.term);
     const key = (keyTerm(builder, token.term) && (token.parts.length === 0 || token.parts.some((part) => keyTerm(builder, part)))) || (unseen && token.parts.some((part) => /^\d+$/.test(part)));
-    const label = labels.find((candidate) => searchTerms(candidate)[0] === token.term) ?? token.term;
     builder.concepts.push({
       label,
       surface: builder.written.get(token.term) ?? label,
@@ -273,6 +274,17 @@ function numberValues(text: string): Map<string, string> {
     if (term) values.set(term, String(number.value));
   }
   return values;
+}
+
+/**
+ * "organs/tissues", "dog/wolf": a slash between words means either, so each word alone is the
+ * concept too; between codes ("N-ACE/33RE", "HER2/neu") it joins a complex, and beside a unit's
+ * short abbreviation ("mg/kg", "ml/min", "mmol/l") it means per: those stay whole.
+ */
+function slashAlternatives(label: string): string[][] {
+  const pieces = label.split('/');
+  if (pieces.length < 2 || pieces.some((piece) => !/^[a-z]{3,}(?:-[a-z]+)*$/.test(piece))) return [];
+  return pieces.map((piece) => searchTerms(piece).slice(0, 1)).filter((terms) => terms.length > 0);
 }
 
 /** "tyr369" → ["tyr", "369"]; undefined for a plain word or number, or a piece too short to search. */

@@ -37,6 +37,16 @@ describe('conceptsOf', () => {
     expect([...QUESTION_WORDS]).toEqual(expect.arrayContaining(t('what which study compared')));
   });
 
+  it('reads a slash between words as either word, but keeps codes and units with a slash whole', () => {
+    const either = find('Which trials/patients got chemotherapy?', 'trials/patients');
+    expect(matchWeight(either, new Set(t('fifteen trials')))).toBe(1);
+    expect(matchWeight(either, new Set(t('the patients')))).toBe(1);
+    const dose = concepts('What dose in mg/kg was given?').find((concept) => concept.label === 'mg/kg')!;
+    expect(matchWeight(dose, new Set(t('15 mg')))).toBe(0);
+    const code = concepts('Is HER2/neu the target?').find((concept) => concept.label === 'her2/neu')!;
+    expect(matchWeight(code, new Set(t('HER2-positive disease')))).toBe(0);
+  });
+
   it('expands glossary abbreviations to their long form, and long forms to the abbreviation', () => {
     const { concepts: found, glossaryHits } = conceptsOf('What was the OS with T-DXd?', glossary, statistics);
     expect(glossaryHits.map((entry) => entry.short)).toEqual(['T-DXd', 'OS']);
