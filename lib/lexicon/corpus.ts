@@ -13,7 +13,19 @@ import type { WordNet } from './wordnet.ts';
 export interface CorpusLexicon {
   version: 1;
   related: Record<string, [string, number][]>;
+  /**
+   * A category's search terms (joined by spaces: "amino acid") → the corpus's words that are
+   * kinds of it (methionine, histidine), for "which amino acids…" questions. Absent in indexes
+   * built before it existed.
+   */
+  members?: Record<string, string[]>;
 }
+
+/**
+ * How many steps up WordNet's kinds a word's categories go: kidney → excretory organ → internal
+ * organ → organ takes three; further up come abstractions every noun shares (whole, object).
+ */
+const CATEGORY_DEPTH = 3;
 
 /** Weight of a word reached through a derived form's synonyms. */
 const SECOND_STEP = 0.6;
@@ -36,13 +48,22 @@ export function buildLexicon(chunks: Chunk[], wordnet: WordNet): CorpusLexicon {
       related.set(key, entry);
     }
   };
+  const members = new Map<string, Set<string>>();
   for (const [word, term] of words) {
     for (const base of wordnet.baseForms(word)) {
+      for (const category of wordnet.broader(base, CATEGORY_DEPTH)) {
+        const key = searchTerms(category).join(' ');
+        if (key && key !== term) members.set(key, (members.get(key) ?? new Set()).add(term));
+      }
       const { synonyms, derived } = wordnet.related(base);
       for (const near of [...synonyms, ...derived]) add(near, term, 1);
       // One step further only from a derived form: survival → survive → live, gastric → stomach → belly.
       for (const form of derived) for (const far of wordnet.related(form, 1).synonyms) add(far, term, SECOND_STEP);
     }
   }
-  return { version: 1, related: Object.fromEntries([...related].map(([key, targets]) => [key, [...targets].sort((a, b) => b[1] - a[1])])) };
+  return {
+    version: 1,
+    related: Object.fromEntries([...related].map(([key, targets]) => [key, [...targets].sort((a, b) => b[1] - a[1])])),
+    members: Object.fromEntries([...members].map(([key, terms]) => [key, [...terms].sort()])),
+  };
 }

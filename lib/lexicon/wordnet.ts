@@ -22,6 +22,9 @@ const DETACHMENTS: [string, string][] = [
 /** Pointers followed: derivation (+), pertainym (\), similar-to (&). */
 const RELATIONS = new Set(['+', '\\', '&']);
 
+/** Pointers to a broader sense: hypernym (@) and instance hypernym (@i). */
+const BROADER = new Set(['@', '@i']);
+
 interface Synset {
   words: string[];
   pointers: { symbol: string; offset: number; pos: Pos; source: number; target: number }[];
@@ -101,6 +104,31 @@ export class WordNet {
   }
 
   private readonly relatedCache = new Map<string, { synonyms: Set<string>; derived: Set<string> }>();
+
+  /**
+   * What a noun is a kind of: the words of the senses above its first `maxSenses` noun senses,
+   * up to `depth` steps (methionine → essential amino acid → amino acid; heart, in its second
+   * sense, → internal organ → organ). Lowercase, multiword lemmas joined with spaces.
+   */
+  broader(word: string, depth: number, maxSenses = 2): Set<string> {
+    const lemma = word.toLowerCase().replace(/ /g, '_');
+    const result = new Set<string>();
+    const nouns = (this.senses.get(lemma) ?? []).find((sense) => sense.pos === 'noun');
+    let frontier = (nouns?.offsets ?? []).slice(0, maxSenses).map((offset) => this.synset('noun', offset));
+    for (let step = 0; step < depth && frontier.length > 0; step++) {
+      const next: Synset[] = [];
+      for (const synset of frontier) {
+        for (const pointer of synset.pointers) {
+          if (!BROADER.has(pointer.symbol) || pointer.pos !== 'noun') continue;
+          const up = this.synset('noun', pointer.offset);
+          next.push(up);
+          for (const other of up.words) result.add(other.replace(/_/g, ' ').replace(/\(.*\)$/, '').toLowerCase());
+        }
+      }
+      frontier = next;
+    }
+    return result;
+  }
 
   private synset(pos: Pos, offset: number): Synset {
     const key = `${pos}:${offset}`;

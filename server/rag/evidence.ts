@@ -87,6 +87,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
   const evidence: Evidence[] = [];
   const namesAll = usesTheNames(question, library);
   const echoes = echoOf(question);
+  const members = library.focusMembers(question.focus);
   for (const { chunk, rank, prior, dense } of candidates) {
     if (!namesAll(chunk.docId)) continue;
     const context = contextTerms(chunk, library);
@@ -124,6 +125,7 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
         dense,
         paperShare: paperShares.get(chunk.docId) ?? 0,
         typed,
+        focusMember: members.size > 0 && [...sentenceTerms].some((term) => members.has(term)),
         defines: definesSubject(library.terms(`opening:${key}`, () => opening(sentence.text)), question),
         enumerates: enumerates(sentence.text),
         compares: COMPARES.test(sentence.text),

@@ -31,6 +31,8 @@ export interface SentenceContext {
   paperShare: number;
   /** The sentence holds the kind of answer the question expects. */
   typed: boolean;
+  /** The sentence names a kind of what the question asks for (methionine for "which amino acids"). */
+  focusMember: boolean;
   defines: boolean;
   enumerates: boolean;
   compares: boolean;
@@ -159,6 +161,8 @@ export const SENTENCE_FEATURES: Record<string, Feature<SentenceContext>> = {
   numberMatch: (c) => (c.question.numbers.length === 0 ? 0 : share(c.question.numbers, (number) => c.sentenceTerms.has(number))),
   /** Share of the question's focus words ("which *kernel*", "how many *patients*") in the sentence; 0 without a focus. */
   focus: (c) => (c.question.focus.length === 0 ? 0 : share(c.question.focus, (term) => c.sentenceTerms.has(term))),
+  /** The sentence names a kind of the question's focus, by WordNet ("which organs" → heart, kidney); 0 without a focus. */
+  focusMember: (c) => (c.focusMember ? 1 : 0),
   /** The sentence's own similarity to the question, beyond its passage's. */
   sentenceDense: (c) => c.sentenceDense,
   /** The sentence reads like an answer to the question's wh-word (a reason for "why", a name for "who"). */

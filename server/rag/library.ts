@@ -90,6 +90,19 @@ export class Library {
     for (const rows of this.tables.values()) rows.sort((a, b) => a.seq - b.seq);
   }
 
+  /** The corpus's words that are kinds of what the question asks for ("which amino acids" → methionine, histidine). */
+  focusMembers(focus: string[]): ReadonlySet<string> {
+    const key = focus.join(' ');
+    let members = this.memberCache.get(key);
+    if (!members) {
+      members = new Set(key ? (this.index.lexicon?.members?.[key] ?? []) : []);
+      this.memberCache.set(key, members);
+    }
+    return members;
+  }
+
+  private readonly memberCache = new Map<string, ReadonlySet<string>>();
+
   /** The rows of a paper's table ("Table 2"), in order. */
   tableRows(docId: string, label: string): Chunk[] {
     return this.tables.get(`${docId}:${label.toLowerCase()}`) ?? [];

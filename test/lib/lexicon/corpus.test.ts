@@ -54,7 +54,14 @@ describe('buildLexicon', () => {
   });
 
   it('is empty for a corpus without words WordNet relates', () => {
-    expect(buildLexicon([], wordnet)).toEqual({ version: 1, related: {} });
+    expect(buildLexicon([], wordnet)).toEqual({ version: 1, related: {}, members: {} });
     expect(buildLexicon([chunk(0, 'HER2 ZW25 T-DXd 13.8')], wordnet).related).toEqual({});
+  });
+
+  it('lists the corpus words that are kinds of a category, under the category\'s search terms', () => {
+    const residues = buildLexicon([chunk(0, 'Oxidation occurred at methionine, tryptophan or histidine residues.'), chunk(1, 'Fibrosis fell in heart and kidney tissue.')], wordnet);
+    expect(residues.members![searchTerms('amino acid').join(' ')]).toEqual(expect.arrayContaining(searchTerms('methionine tryptophan histidine')));
+    expect(residues.members![searchTerms('organ').join(' ')]).toEqual(expect.arrayContaining(searchTerms('heart kidney')));
+    expect(residues.members![searchTerms('organ').join(' ')]).not.toContain(searchTerms('methionine')[0]);
   });
 });

@@ -62,4 +62,11 @@ describe('WordNet', () => {
     const { synonyms, derived } = wordnet.related('xqzzyplor');
     expect(synonyms.size + derived.size).toBe(0);
   });
+
+  it('gives what a noun is a kind of, up to the steps asked for, through its first senses', () => {
+    expect([...wordnet.broader('methionine', 2)]).toEqual(expect.arrayContaining(['essential amino acid', 'amino acid']));
+    expect(wordnet.broader('kidney', 3).has('organ')).toBe(true);
+    expect(wordnet.broader('kidney', 1).has('organ')).toBe(false);
+    expect(wordnet.broader('trastuzumab', 3).size).toBe(0);
+  });
 });
