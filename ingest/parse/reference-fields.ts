@@ -167,7 +167,10 @@ function venueOf(text: string): { journal: string; volume?: string; pages?: stri
   const numeric = /(?:,?\s*(?:vol\.?|volume)\s*)?\(?\b(?:(?:1[6-9]|20)\d{2}[a-z]?\)?[;,.:]?\s*)?(\d+[A-Za-z]?)(?:\s*\(([\w\s–-]+)\))?\s*[:,]\s*(?:pp?\.\s*)?([A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)/;
   const match = numeric.exec(after);
   const journalEnd = firstNumberOrYear(after);
-  const journal = after.slice(0, journalEnd).replace(/[\s.,;:(]+$/, '').replace(/^(?:In:?|in)\s+/, '').trim();
+  const written = after.slice(0, journalEnd);
+  const bare = written.replace(/[\s.,;:(]+$/, '').replace(/^(?:In:?|in)\s+/, '').trim();
+  // A name abbreviated with full stops keeps its last one: "Biochem. J.", not "Biochem. J".
+  const journal = /\.\s/.test(bare) && /^[^,;:(]*?\./.test(written.slice(written.indexOf(bare) + bare.length)) ? `${bare}.` : bare;
   return { journal, ...(match ? { volume: match[1], pages: match[3]?.replace(/\s+/g, '') } : {}) };
 }
 
