@@ -136,6 +136,13 @@ describe('chat wording', () => {
     expect(chat('what does IM stand for?').map((concept) => concept.label)).toContain('IM');
   });
 
+  it('drops contractions typed without their apostrophe, which no paper writes', () => {
+    const labels = chat('whats the trial, and why doesnt chemo work?').map((concept) => concept.label);
+    expect(labels).toContain('trial');
+    expect(labels).not.toContain('whats');
+    expect(labels).not.toContain('doesnt');
+  });
+
   it('leaves question words to the question, whatever the vocabulary lists', () => {
     expect(chat('which year did chemotherapy start?').map((concept) => concept.label)).not.toContain('year');
   });
