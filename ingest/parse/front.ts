@@ -26,11 +26,11 @@ export function frontMatter(elements: Element[], firstPageText: string, referenc
   };
 }
 
-/** "France Légaré^1,2*, Nathalie Brière^3 and Dawn Stacey^4" → the names, when the line is a name list. */
+/** "France Légaré^1,2*, Nathalie Brière^3 and Dawn Stacey^4" (or "^{1,2*}") → the names, when the line is a name list. */
 function authorNames(text: string): string[] {
   const plain = text
     .replace(/^[\p{L} ]{2,30}:\s*/u, '')
-    .replace(/\^[\w*†‡§¶#–-]+(?:,[\w*†‡§¶#–-]+)*|\[\d[\d,\s–-]*\]|[*†‡§¶#∗]+/gu, '')
+    .replace(/\^\{[^}]*\}|\^[\w*†‡§¶#–-]+(?:,[\w*†‡§¶#–-]+)*|\[\d[\d,\s–-]*\]|[*†‡§¶#∗]+/gu, '')
     .replace(/\s+/g, ' ')
     .trim();
   if (plain.length > 600 || /[.:;]\s+\p{Lu}\p{Ll}+\s+\p{Ll}/u.test(plain)) return [];

@@ -197,6 +197,9 @@ function lastQuestion(history: ChatTurn[]): string | undefined {
 }
 
 /** The kind of answer the wording asks for. */
+/** "Who's the author of…", "who are the authors", "who is the lead author". */
+const ASKS_FOR_AUTHORS = /\bwho(?:'s|’s|s| is| are| was| were)\s+(?:the\s+)?(?:\w+\s+)?authors?\b/;
+
 export function expectedAnswer(question: string): AnswerType {
   const q = question.toLowerCase();
   if (/\bdoi\b/.test(q)) return 'doi';
@@ -205,7 +208,7 @@ export function expectedAnswer(question: string): AnswerType {
   if (/\b(hazard|odds) ratios?\b|\bhr\b/.test(q)) return 'ratio';
   if (/\b(which|what) (software |program )?versions?\b|\bversion number\b/.test(q)) return 'version';
   if (/\b(which|what) journal\b|\bjournal\b.*\bpublish|\bpublished in\b|\bwhere .* published\b/.test(q)) return 'journal';
-  if (/\bfirst author\b|\bwho (wrote|authored|published|reported|led|discovered|showed|found)\b|\bwhich authors?\b|\bwho (are|were) the authors\b|\bauthors of (the|this|that)\b/.test(q)) return 'author';
+  if (/\bfirst author\b|\bwho (wrote|authored|published|reported|led|discovered|showed|found)\b|\bwhich authors?\b|\bauthors of (the|this|that)\b/.test(q) || ASKS_FOR_AUTHORS.test(q)) return 'author';
   if (/(?:^|[,;:.!?-]\s*|\b(?:ok|so|and|but|then)\s+)when (was|were|did|is|does|has|have|will|had)\b|\bin (what|which) year\b|\b(what|which) year\b/.test(q)) return 'year';
   if (/\bhow long\b|\bhow many (months|weeks|years|days)\b|\bin (months|weeks|days)\b|\b(median|mean) (overall |progression-free )?(survival|os|pfs|duration)\b|\b(mos|mpfs|mdor|dor)\b|\bduration\b/.test(q)) return 'duration';
   if (/\bhow (often|frequently)\b/.test(q)) return 'frequency';
@@ -232,7 +235,7 @@ function intentOf(question: string, namesAbbreviation: boolean): Intent {
   if (/\bname of the (?:[\w-]+ ){0,3}(?:trial|study)\b|\bstudy code\b|\bwhich (?:named )?(?:[\w-]+ ){0,2}(?:trials?|studies|study)\b.*\b(?:support|show|cited|behind|report)|\bsupports? (?:the|this) (?:claim|statement|finding)|\bwhich study\b/.test(q)) {
     return 'reference';
   }
-  if (/\bjournal\b|\bdoi\b|\bfirst author\b|\breference (list|number|entry)\b|\bwhich (reference|references|citation|study is cited|trial is cited|trials are cited)\b|\bcite[sd]?\b|\bwho (wrote|authored|reported|published)\b|\bpublished\b|\btitle of\b/.test(q)) {
+  if (/\bjournal\b|\bdoi\b|\bfirst author\b|\breference (list|number|entry)\b|\bwhich (reference|references|citation|study is cited|trial is cited|trials are cited)\b|\bcite[sd]?\b|\bwho (wrote|authored|reported|published)\b|\bpublished\b|\btitle of\b/.test(q) || ASKS_FOR_AUTHORS.test(q)) {
     return 'reference';
   }
   if (/^\s*(what|who) (is|are) (an? |the )?[\w-]+( [\w-]+)?\s*\??$/.test(q)) return 'definition';

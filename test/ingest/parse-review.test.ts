@@ -19,6 +19,12 @@ beforeAll(async () => {
 const paragraphs = () => paper.chunks.filter((chunk) => chunk.kind === 'paragraph');
 const containing = (text: string): Chunk[] => paper.chunks.filter((chunk) => chunk.text.includes(text));
 
+describe('the front matter', () => {
+  it('names the authors from the byline, its affiliation marks written as ^{1,2*}', () => {
+    expect(paper.front?.authors).toEqual(['Qiangzu Shao', 'Junge Deng', 'Haoran Wu', 'Zeping Huang']);
+  });
+});
+
 describe('the reference list', () => {
   it('has all 190 entries, numbered 1 to 190 in order', () => {
     expect(paper.references).toHaveLength(190);

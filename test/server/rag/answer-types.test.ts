@@ -14,6 +14,13 @@ describe('the kind of answer asked for', () => {
     expect(expected('When was the station listed?')).toBe('year');
   });
 
+  it('asks for the authors however "who is the author" is typed', () => {
+    expect(expected("who's the author of the dog paper")).toBe('author');
+    expect(expected('whos the lead author of the insulation paper?')).toBe('author');
+    expect(expected('who are the authors of the review?')).toBe('author');
+    expect(expected('who is the patient in the case report?')).toBe('none');
+  });
+
   it('asks for a number for "how big" and "how large"', () => {
     expect(expected('Roughly how big was the town they recruited from?')).toBe('count');
   });
