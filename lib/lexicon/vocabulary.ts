@@ -36,8 +36,9 @@ export class Vocabulary {
     for (const line of lines) {
       const written = line.map((phrase) => searchTerms(phrase));
       const phrases = written.filter((terms) => terms.length > 0);
-      // A line opening with "-" lists fillers ("im", "btw"): each stands for nothing a paper could hold.
-      if (line[0] === FILLERS) {
+      // A line opening with "-" lists fillers ("im", "btw"): each stands for nothing a paper could
+      // hold; so do the chat forms of a word no search keeps ("abt" for about).
+      if (line[0] === FILLERS || written[0]!.length === 0) {
         for (const phrase of phrases) this.groups.set(phrase.join(' '), [[[]]]);
         continue;
       }

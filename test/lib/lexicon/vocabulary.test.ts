@@ -40,6 +40,11 @@ describe('built-in vocabulary', () => {
     expect(builtIn.matches(terms).map(({ at, length }) => [at, length])).toEqual([[0, 1], [2, 2]]);
   });
 
+  it('takes the chat form of a word no search keeps ("abt" for about) for a filler, standing for nothing', () => {
+    expect(known(builtIn, 'tell me abt it')).toEqual([['']]);
+    expect(known(new Vocabulary([['about', 'abt']]), 'abt')).toEqual([['']]);
+  });
+
   it('knows nothing of ordinary words', () => {
     expect(builtIn.matches(searchTerms('nothing known here'))).toEqual([]);
   });
