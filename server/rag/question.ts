@@ -179,6 +179,12 @@ function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statist
           .sort((a, b) => b.weight - a.weight)
           .slice(0, 2)
       : [];
+    // A turn that named nothing of its own was itself a follow-up ("what languages is it written
+    // in?"): the conversation's subject is still the one before it (VESPA, not the Perl of its answer).
+    if (key.length === 0) {
+      const earlier = previousSubject(history.slice(0, i), glossary, statistics);
+      if (earlier.length > 0) return earlier;
+    }
     if (key.length + answered.length > 0) return [...key, ...answered];
   }
   return [];
