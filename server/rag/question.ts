@@ -159,8 +159,8 @@ function sameConcept(a: Concept, b: Concept): boolean {
 
 /**
  * The subject of the conversation so far: the key concepts of the most recent user turn that
- * had any (follow-ups chain back), and, when it asked for a name, of the answer after it
- * ("Which ADC is first-in-class?" → "RC48 …" → "What is its DAR?" is about RC48).
+ * had any (follow-ups chain back), and of the answer after it ("Which ADC is first-in-class?"
+ * → "RC48 …" → "What is its DAR?" is about RC48).
  */
 /** An answer without its citation marks and cited authors ("[2]", "(Range and Virányi, 2011)"), which name no subject. */
 function withoutCitations(text: string): string {
@@ -173,10 +173,7 @@ function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statist
     if (turn.role !== 'user') continue;
     const key = conceptsOf(turn.content, glossary, statistics, false).concepts.filter((concept) => concept.key);
     const reply = history.slice(i + 1).find((later) => later.role === 'assistant');
-    // The answer's names are the subject only when the question asked for one, or for a value
-    // ("which ADC…?" → "RC48…", "who…?" → "Yu-Long He", "how many…?" → "200"); "what did the
-    // Betula study find?" is answered with names in passing (S6, T5).
-    const answered = reply && asksForSomething(turn.content)
+    const answered = reply
       ? conceptsOf(withoutCitations(reply.content).slice(0, 400), glossary, statistics, false)
           .concepts.filter((concept) => concept.key && !concept.absent && !key.some((mine) => sameConcept(mine, concept)))
           .sort((a, b) => b.weight - a.weight)
@@ -191,11 +188,6 @@ function previousSubject(history: ChatTurn[], glossary: GlossaryEntry[], statist
     if (key.length + answered.length > 0) return [...key, ...answered];
   }
   return [];
-}
-
-/** The question asks for a name or a value, not for an account ("what did they find?", "why…?"). */
-function asksForSomething(question: string): boolean {
-  return ANSWER_PHRASE.test(question) || /\b(?:who|whom|whose|which)\b/i.test(question) || !['none', 'outcome'].includes(expectedAnswer(question));
 }
 
 /**

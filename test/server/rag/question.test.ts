@@ -24,23 +24,15 @@ const statistics: TermStatistics = {
   vocabulary: Vocabulary.load([BUILT_IN_VOCABULARY]),
 };
 const carried = (question: string, history: ChatTurn[]) =>
-  analyzeQuestion(question, history, [], statistics).concepts.filter((concept) => concept.carried).map((concept) => concept.surface.toLowerCase());
+  analyzeQuestion(question, history, [], statistics).concepts.filter((concept) => concept.carried).map((concept) => concept.surface);
 
 describe('a follow-up', () => {
-  it('carries the subject of the question before it, and the name its answer gave when it asked for one', () => {
+  it('carries the subject of the question before it, and the names its answer gave', () => {
     const history: ChatTurn[] = [
-      { role: 'user', content: 'Which antibody was tested in HERIZON?' },
-      { role: 'assistant', content: 'ZW25, a bispecific antibody, was tested in the HERIZON trial [1].' },
+      { role: 'user', content: 'What is ZW25?' },
+      { role: 'assistant', content: 'ZW25 is a bispecific antibody tested in the HERIZON trial [1].' },
     ];
-    expect(carried('and how often is it given?', history)).toEqual(expect.arrayContaining(['zw25', 'herizon']));
-  });
-
-  it('does not carry the names an answer gives in passing to a question that asked for none', () => {
-    const history: ChatTurn[] = [
-      { role: 'user', content: 'What did the HERIZON trial find?' },
-      { role: 'assistant', content: 'In HERIZON, ZW25 was given every two weeks with chemotherapy [1].' },
-    ];
-    expect(carried('how many patients were in it?', history)).toEqual(['herizon']);
+    expect(carried('and how often is it given?', history)).toEqual(expect.arrayContaining(['ZW25', 'HERIZON']));
   });
 
   it('after a follow-up that named nothing of its own, carries the conversation\'s subject, not the names that follow-up\'s answer gave', () => {
@@ -51,7 +43,7 @@ describe('a follow-up', () => {
       { role: 'assistant', content: 'The HERIZON trial gave it every two weeks with chemotherapy [1].' },
     ];
     const subject = carried('and what does it target?', history);
-    expect(subject).toContain('zw25');
-    expect(subject).not.toContain('herizon');
+    expect(subject).toContain('ZW25');
+    expect(subject).not.toContain('HERIZON');
   });
 });
