@@ -143,6 +143,12 @@ describe('chat wording', () => {
     expect(labels).not.toContain('doesnt');
   });
 
+  it('reads chat shorthand for little words (w/o, b/c, thru, tho) as the fillers they are', () => {
+    const labels = chat('did chemo work w/o HER2 tho, b/c people got it thru a trial?').map((concept) => concept.label);
+    for (const filler of ['w/o', 'wo', 'b/c', 'bc', 'tho', 'thru']) expect(labels).not.toContain(filler);
+    expect(labels).toContain('chemo');
+  });
+
   it('leaves question words to the question, whatever the vocabulary lists', () => {
     expect(chat('which year did chemotherapy start?').map((concept) => concept.label)).not.toContain('year');
   });
