@@ -184,3 +184,8 @@ function stemWord(word: string): string {
   if (/\d/.test(word) || word.length <= 3) return word;
   return stemmer(word);
 }
+
+/** `text` matched literally inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readsAsInstructions } from '../../lib/lexicon/instructions.ts';
-import { splitSentences } from '../../lib/text.ts';
+import { escapeRegExp, splitSentences } from '../../lib/text.ts';
 import { FRONT_MATTER, RUNNING_HEAD, type Chunk, type ChunkKind, type GlossaryEntry, type Paper, type Reference, type Span, type TableCells } from '../../lib/types.ts';
 import { chunkParagraph, type ChunkingOptions } from '../chunk.ts';
 import type { SourceText } from '../load.ts';
@@ -187,10 +187,6 @@ function withAuthors(glossary: GlossaryEntry[], authors: string[], texts: string
 function mergeGlossaries(fromText: GlossaryEntry[], fromList: GlossaryEntry[]): GlossaryEntry[] {
   const known = new Set(fromText.map((entry) => entry.short.toLowerCase()));
   return [...fromText, ...fromList.filter((entry) => !known.has(entry.short.toLowerCase()))];
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function chunkId(docId: string, kind: ChunkKind, span: Span, text: string): string {

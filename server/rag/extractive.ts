@@ -3,7 +3,7 @@
  * evidence scorer, lightly trimmed (no inline citation numbers, no leading "Moreover,"), with
  * table rows and reference entries rendered as sentences.
  */
-import { searchTerms } from '../../lib/text.ts';
+import { escapeRegExp, searchTerms } from '../../lib/text.ts';
 import type { Chunk, GlossaryEntry, Reference } from '../../lib/types.ts';
 import type { CitedPart } from './cite.ts';
 import { matchWeight } from './concepts.ts';
@@ -369,8 +369,4 @@ function renderReference(reference: Reference, expected: AnswerType = 'none'): s
   const authors = etAl ? `${names.slice(0, 3).join(', ')}, et al.` : names.join(', ');
   const doi = reference.doi ? ` doi: ${reference.doi}` : '';
   return `Reference ${reference.n}: ${authors}. ${reference.title}. ${published}.${doi}`.replace(/\.\./g, '.');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -3,7 +3,7 @@
  * answered from its front matter, not from its reference list: "who wrote the VESPA paper?"
  * asks for that paper's authors, not for those of a paper it cites.
  */
-import { searchTerms } from '../../lib/text.ts';
+import { escapeRegExp, searchTerms } from '../../lib/text.ts';
 import { FRONT_MATTER, RUNNING_HEAD, type Chunk, type Paper } from '../../lib/types.ts';
 import type { CitedPart } from './cite.ts';
 import { ANSWER_LENGTH } from './evidence.ts';
@@ -16,6 +16,16 @@ import type { Passage } from './retrieve.ts';
 const DOCUMENT = /\b(?:paper|article|study|review|publication|manuscript|protocol)\b/i;
 /** … but of the ones it cites ("the reference they give", "which study is cited", "they cite"); "cite the paper" is the paper. */
 const CITED = /\b(?:cited|cites|citing|referenced|references?)\b|\b(?:they|authors|it|paper|review) cites?\b/i;
+/** "Summarise the dementia paper", "the main takeaway of the frog paper", "what is this study about". */
+const SUMMARY_ASKED =
+  /\b(?:summar(?:y|ise|ize|ised|ized|ising|izing)|sum (?:it )?up|gist|takeaways?|take-home|tl;?dr|in a nutshell|overview|bottom line|main (?:point|message|finding|findings|conclusion|conclusions))\b|\bwhat (?:is|'s|’s|was) (?:the|this|that) (?:[\w-]+ ){0,3}(?:paper|article|study|review|work) (?:about|saying)\b/i;
+/** An abstract's conclusion, labelled as structured abstracts label it. */
+const CONCLUSION_LABEL = /^\s*(?:conclusions?|interpretation|significance|implications?)\s*(?:[:.]|\s(?=\p{Lu}))/iu;
+/** A conclusion states itself in a few sentences; what follows it in an abstract's section is front matter. */
+const CONCLUSION_SENTENCES = 3;
+/** Lines a layout leaves in an abstract's section: keywords, footnotes (†, *), licences and links. */
+const NOT_ABSTRACT = /^(?:key ?words?\b|[†‡*§¶])|creative commons|open access|https?:\/\//i;
+
 /** A front matter line saying where and when the paper appeared (bibliographic conventions). */
 const IMPRINT = /\b(?:published|volume|vol\.|article id|copyright|received|accepted)\b|©|\(\s*(?:19|20)\d{2}\s*\)/i;
 const YEAR = /\b(?:19|20)\d{2}\b/;
@@ -40,6 +50,11 @@ const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]+/;
 const NOT_AFFILIATION = /\b(?:edited|reviewed) by\b|©|licen[cs]e|\bdoi\b/i;
 
 export function paperItselfAnswer(question: AnalyzedQuestion, passages: Passage[], library: Library): CitedPart[] | undefined {
+  if (!CITED.test(question.text) && THE_WORK.test(question.text) && SUMMARY_ASKED.test(question.text)) {
+    // The words asking for a summary ("takeaway") name nothing the paper holds.
+    const subject = { ...question, concepts: question.concepts.filter((concept) => !SUMMARY_ASKED.test(concept.surface)) };
+    return statementOf(subject, passages, library, conclusionSentences);
+  }
   if (!CITED.test(question.text) && THE_WORK.test(question.text)) {
     if (FUNDING_ASKED.test(question.text)) return statementOf(question, passages, library, fundingSentences);
     if (AFFILIATION_ASKED.test(question.text)) return statementOf(question, passages, library, affiliationSentences);
@@ -61,7 +76,7 @@ export function paperItselfAnswer(question: AnalyzedQuestion, passages: Passage[
     const holding = doi ? front.find((chunk) => chunk.text.toLowerCase().includes(doi.toLowerCase())) : undefined;
     return holding && doi ? [{ text: `The DOI of ${title} is ${doi}.`, chunk: holding, refs: [] }] : undefined;
   }
-  const imprint = imprintSentence(front, doi, library);
+  const imprint = imprintSentence(paper, front, doi, library);
   return imprint ? [{ text: imprint.text, chunk: imprint.chunk, refs: [] }] : undefined;
 }
 
@@ -91,6 +106,21 @@ function statementOf(question: AnalyzedQuestion, passages: Passage[], library: L
     length += item.sentence.text.length;
   }
   return kept.sort((a, b) => a.order - b.order).map(({ sentence }) => ({ text: sentence.text, chunk: sentence.chunk, refs: [] }));
+}
+
+/**
+ * What a paper concludes, for a summary: its abstract's "Conclusion(s)" part, or else the
+ * abstract's last two sentences, where unstructured abstracts put their conclusion; licence,
+ * keyword and correspondence lines a layout left in the abstract are not sentences of it.
+ */
+function conclusionSentences(paper: Paper, library: Library): Statement[] {
+  const abstract = paper.chunks.filter((chunk) => chunk.kind === 'paragraph' && chunk.sectionPath[0] === 'Abstract');
+  // Prose only: a layout may leave keyword and correspondence lines in the abstract.
+  const sentences = abstract
+    .flatMap((chunk) => library.sentences(chunk).map((sentence) => ({ text: sentence.text.trim(), chunk })))
+    .filter((sentence) => /[.!?]["'”’)]?$/.test(sentence.text) && !EMAIL.test(sentence.text) && !NOT_AFFILIATION.test(sentence.text) && !NOT_ABSTRACT.test(sentence.text));
+  const labelled = sentences.findIndex((sentence) => CONCLUSION_LABEL.test(sentence.text));
+  return labelled >= 0 ? sentences.slice(labelled, labelled + CONCLUSION_SENTENCES) : sentences.slice(-2);
 }
 
 /** The sentences of its funding and acknowledgement sections that name a funder. */
@@ -142,9 +172,16 @@ function namedPaper(question: AnalyzedQuestion, passages: Passage[], library: Li
  * ("Trials (2015) 16:50") first, then one with a volume; a running head without either (a
  * download stamp's date) last.
  */
-function imprintSentence(front: Chunk[], doi: string | undefined, library: Library): { text: string; chunk: Chunk } | undefined {
-  const sentences = front.flatMap((chunk) => library.sentences(chunk).map((sentence) => ({ text: sentence.text.trim(), chunk })));
-  const candidates = sentences.filter((sentence) => (IMPRINT.test(sentence.text) || sentence.chunk.section === RUNNING_HEAD) && YEAR.test(sentence.text));
+function imprintSentence(paper: Paper, front: Chunk[], doi: string | undefined, library: Library): { text: string; chunk: Chunk } | undefined {
+  const sentencesOf = (chunks: Chunk[]) => chunks.flatMap((chunk) => library.sentences(chunk).map((sentence) => ({ text: sentence.text.trim(), chunk })));
+  // "Allington-Jones, L 2013 The Phoenix: …": a line citing the paper itself, its title after a
+  // year; set under the title, it may have been taken for the abstract's first paragraph.
+  const citesItself = (text: string) => new RegExp(`\\b(?:19|20)\\d{2}[a-z]?\\)?[.,]?\\s+${escapeRegExp(paper.title.slice(0, 30))}`).test(text);
+  const opening = paper.chunks.filter((chunk) => chunk.kind === 'paragraph' && chunk.sectionPath[0] === 'Abstract').slice(0, 1);
+  const candidates = [
+    ...sentencesOf(front).filter((sentence) => IMPRINT.test(sentence.text) || sentence.chunk.section === RUNNING_HEAD || citesItself(sentence.text)),
+    ...sentencesOf(opening).filter((sentence) => citesItself(sentence.text)),
+  ].filter((sentence) => YEAR.test(sentence.text));
   const rank = ({ text, chunk }: { text: string; chunk: Chunk }) =>
     (doi && text.toLowerCase().includes(doi.toLowerCase())) || CITATION_LINE.test(text) ? 0 : /\bvol(?:ume|\.)/i.test(text) ? 1 : chunk.section === RUNNING_HEAD ? 3 : 2;
   return candidates.sort((a, b) => rank(a) - rank(b))[0];

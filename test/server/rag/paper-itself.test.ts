@@ -26,6 +26,12 @@ beforeAll(async () => {
   await writeFile(join(review.corpusDir, 'cold-chain.pdf'), await makeJournalPdf({ ...TWO_COLUMNS, sections: [...TWO_COLUMNS.sections, contributions, funding] }));
   // Another paper uses the same initials for something else.
   await writeFile(join(review.corpusDir, 'lasers.md'), '# Continuous-wave lasers for tissue welding\n\nCorrespondence: Ann Lee (a.lee@northfield.example), Department of Surgery, Northfield University Hospital, Northfield\n\n## Methods\n\nA continuous wave (CW) laser at 980 nm welded the tissue samples. The CW output was held at 2 W.\n');
+  // A paper that prints how to cite it ("Surname, I YEAR Title"), with no other date of its
+  // own, and cites works whose titles name the same station, with their years.
+  await writeFile(
+    join(review.corpusDir, 'phoenix.md'),
+    '# The Phoenix of Wexcombe Junction\n\nAllington-Jones, L 2013 The Phoenix of Wexcombe Junction. Journal of Station Studies 11: 1-21.\n\n## Introduction\n\nWexcombe Junction was rebuilt after the fire [1] and its roof was painted blue [2].\n\n## References\n\n1. Smith J. Wexcombe Junction station before the fire. Rail Hist J. 1995;3:1-9.\n2. Brown K. Wexcombe Junction rebuilt. Heritage Q. 2007;8:2-4.\n',
+  );
   await buildIndex({ corpusDir: review.corpusDir, indexDir: review.indexDir, maxFileBytes: review.config.maxFileBytes, embedder: { kind: 'local' } });
   library = await openLibrary(review.config);
 });
@@ -48,6 +54,25 @@ describe('questions about a paper itself', () => {
   it('does not give one paper\'s byline for a question that names another', async () => {
     const result = await answer('Who wrote the paper about ravens following gaze?');
     expect(result.answer).not.toContain('Okafor');
+  });
+});
+
+describe('a summary of a paper', () => {
+  it('answers "summarise the review" and "the main takeaway" with the conclusion of its abstract, however the asking words are spelled', async () => {
+    for (const question of ['summarise the HER2 gastric cancer review', "what's the main takeaway of the HER2 gastric cancer review?"]) {
+      const result = await answer(question);
+      expect(result.abstained, question).toBe(false);
+      expect(result.answer, question).toMatch(/This article comprehensively summarizes/);
+      expect(new Set(result.citations.map((citation) => citation.docId)), question).toEqual(new Set(['her2-gastric-cancer-review']));
+    }
+  });
+});
+
+describe('the line that says how to cite a paper', () => {
+  it('gives the year of a paper that prints it only in its own citation line', async () => {
+    const result = await answer('what year was the Wexcombe Junction paper published?');
+    expect(result.answer).toMatch(/Allington-Jones, L 2013 The Phoenix/);
+    expect(result.citations.map((citation) => citation.docId)).toEqual(['phoenix']);
   });
 });
 
