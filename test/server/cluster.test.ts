@@ -89,6 +89,24 @@ function socketAsk(socket: Socket, id: string, question: string): Promise<Record
   });
 }
 
+/**
+ * Runs `look` while eight clients keep the primary busy relaying request bodies over IPC: too
+ * long a question each, so the worker refuses them at once.
+ */
+async function whileRelaying(look: () => Promise<void>): Promise<void> {
+  let relaying = true;
+  const body = JSON.stringify({ question: 'x'.repeat(60_000) });
+  const relays = Array.from({ length: 8 }, async () => {
+    while (relaying) await fetch(`${server.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((response) => response.arrayBuffer());
+  });
+  try {
+    await look();
+  } finally {
+    relaying = false;
+    await Promise.all(relays);
+  }
+}
+
 describe('PAPERCHAT_WORKERS=2', () => {
   it('starts two workers behind one port, both answering over HTTP', async () => {
     expect(server.stderr()).toMatch(/serving 1 paper\(s\), LLM answers with fake-model, 2 workers, at http:/);
@@ -126,13 +144,7 @@ describe('PAPERCHAT_WORKERS=2', () => {
   it('connects every WebSocket client while the primary is busy relaying HTTP request bodies', async () => {
     // A socket's first bytes after the hand-off used to be lost when the primary was slow to
     // see the worker's acknowledgement (see stopReadingOnHandOff): such a client never connected.
-    let relaying = true;
-    // Bodies the primary relays over IPC; too long a question, so the worker refuses them at once.
-    const body = JSON.stringify({ question: 'x'.repeat(60_000) });
-    const relays = Array.from({ length: 8 }, async () => {
-      while (relaying) await fetch(`${server.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((response) => response.arrayBuffer());
-    });
-    try {
+    await whileRelaying(async () => {
       // A race: it showed in about one round in twenty; thirty rounds is a bounded look for it.
       for (let round = 0; round < 30; round++) {
         const sockets = Array.from({ length: 48 }, () => io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true }));
@@ -149,10 +161,7 @@ describe('PAPERCHAT_WORKERS=2', () => {
         for (const socket of sockets) socket.close();
         expect(outcomes.filter((outcome) => outcome !== 'connected')).toEqual([]);
       }
-    } finally {
-      relaying = false;
-      await Promise.all(relays);
-    }
+    });
   });
 
   it('keeps every polling session on its worker from the first poll, while the primary is busy relaying HTTP request bodies', async () => {
@@ -160,12 +169,7 @@ describe('PAPERCHAT_WORKERS=2', () => {
     // handshake: a busy primary could see the client's next poll first and route it to the other
     // worker, which knows no such session (400, "xhr poll error"). A race (it failed CI once, on a
     // loaded machine): ten rounds of 24 handshakes are a bounded look for it.
-    let relaying = true;
-    const body = JSON.stringify({ question: 'x'.repeat(60_000) });
-    const relays = Array.from({ length: 8 }, async () => {
-      while (relaying) await fetch(`${server.url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((response) => response.arrayBuffer());
-    });
-    try {
+    await whileRelaying(async () => {
       for (let round = 0; round < 10; round++) {
         const outcomes = await Promise.all(
           Array.from({ length: 24 }, async () => {
@@ -177,10 +181,7 @@ describe('PAPERCHAT_WORKERS=2', () => {
         );
         expect(outcomes.filter((outcome) => outcome !== 'connected')).toEqual([]);
       }
-    } finally {
-      relaying = false;
-      await Promise.all(relays);
-    }
+    });
   });
 
   it('picks up a re-ingest in both workers', async () => {

@@ -9,16 +9,17 @@ export interface PdfOptions {
   password?: string;
 }
 
-export function makePaperPdf(options: PdfOptions = {}): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 60,
-    info: { Title: 'Vaccines against HER2 in a test paper' },
-    ...(options.password ? { userPassword: options.password, ownerPassword: `${options.password}-owner`, pdfVersion: '1.7' as const } : {}),
-  });
+/** An A4 pdfkit document with this title, and its bytes once it ends. */
+function a4Document(title: string, extra: Partial<PDFKit.PDFDocumentOptions> = {}): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
+  const doc = new PDFDocument({ size: 'A4', margin: 60, info: { Title: title }, ...extra });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  return { doc, done };
+}
+
+export function makePaperPdf(options: PdfOptions = {}): Promise<Buffer> {
+  const { doc, done } = a4Document('Vaccines against HER2 in a test paper', options.password ? { userPassword: options.password, ownerPassword: `${options.password}-owner`, pdfVersion: '1.7' as const } : {});
   doc.fontSize(18).text('Vaccines against HER2 in a test paper');
   doc.moveDown();
   doc.fontSize(13).text('1 Introduction');
@@ -48,10 +49,7 @@ export function makePaperPdf(options: PdfOptions = {}): Promise<Buffer> {
  * one value in italics (another style mid-table) and one wrapping onto a second line.
  */
 export function makeTablePdf(): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 60, info: { Title: 'Crystal structure of a test enzyme' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const { doc, done } = a4Document('Crystal structure of a test enzyme');
   doc.fontSize(18).text('Crystal structure of a test enzyme');
   doc.moveDown();
   doc.fontSize(13).text('1 Results');
