@@ -8,8 +8,8 @@ import { numberWords } from '../../lib/lexicon/numbers.ts';
 import { searchTerms } from '../../lib/text.ts';
 import type { Chunk, Reference } from '../../lib/types.ts';
 import { matchWeight, QUESTION_WORDS, type Has } from './concepts.ts';
-import { decisionFeatures, relativeToBest, sentenceFeature, sentenceFeatures, DECISION_FEATURES, STRICT_TYPES, type DecisionContext, type SentenceContext } from './features.ts';
-import type { Library } from './library.ts';
+import { decisionFeatures, relativeToBest, sentenceFeature, sentenceFeatures, DECISION_FEATURES, STRICT_TYPES, type ConceptMatches, type DecisionContext } from './features.ts';
+import type { CitedSentence, Library } from './library.ts';
 import { probability, type AnswerModel } from './model.ts';
 import type { AnalyzedQuestion, AnswerType } from './question.ts';
 import type { Passage } from './retrieve.ts';
@@ -81,80 +81,16 @@ export function holdsType(text: string, expected: AnswerType, counted?: string):
 
 /** Scores every sentence of the passages (plus their neighbours) against the question. */
 export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], library: Library, model: AnswerModel | undefined = library.model): Evidence[] {
-  const candidates = candidatePassages(passages, library);
-  const paperShares = paperShare(passages, library);
-  const questionVector = library.sentenceVector(question.searchText);
-  const evidence: Evidence[] = [];
+  const scope: QuestionScope = {
+    question,
+    library,
+    paperShares: paperShare(passages, library),
+    questionVector: library.sentenceVector(question.searchText),
+    echoes: echoOf(question),
+    members: library.focusMembers(question.focus),
+  };
   const namesAll = usesTheNames(question, library);
-  const echoes = echoOf(question);
-  const members = library.focusMembers(question.focus);
-  for (const { chunk, rank, prior, dense } of candidates) {
-    if (!namesAll(chunk.docId)) continue;
-    const context = contextTerms(chunk, library);
-    const paperTerms = library.retriever.paperTerms(chunk.docId);
-    const metadata = METADATA_SECTION.test(chunk.section) || METADATA_SECTION.test(chunk.sectionPath[0] ?? '');
-    const sentences = library.sentences(chunk);
-    const termSets = sentences.map((sentence) => library.terms(`sentence:${chunk.id}:${sentence.start}`, () => sentence.text));
-    const matchesOf = (terms: Has) => question.concepts.map((concept) => matchWeight(concept, terms));
-    const sentenceMatches = termSets.map(matchesOf);
-    const paper = matchesOf(paperTerms);
-    sentences.forEach((sentence, position) => {
-      if (echoes(termSets[position]!)) return;
-      const key = `${chunk.id}:${sentence.start}`;
-      const sentenceTerms = termSets[position]!;
-      const cited = sentence.refs.map((n) => library.terms(`cited:${chunk.docId}:${n}`, () => citedText(library.reference(chunk.docId, n))));
-      // Around the sentence: its heading and paragraph, the titles it cites, its paper's title and keywords.
-      const around = [...context, ...cited, paperTerms];
-      const matches = {
-        sentence: sentenceMatches[position]!,
-        context: matchesOf({ has: (term) => around.some((terms) => terms.has(term)) }),
-        paper,
-        neighbors: [sentenceMatches[position - 1], sentenceMatches[position + 1]].filter((match): match is number[] => match !== undefined),
-      };
-      const typed = holdsType(sentence.text, question.expected, question.counted);
-      const features: SentenceContext = {
-        question,
-        chunk,
-        text: sentence.text,
-        position,
-        sentenceTerms,
-        matches,
-        sentencePairs: library.pairs(`sentence:${key}`, () => sentence.text),
-        passageRank: rank,
-        prior,
-        dense,
-        paperShare: paperShares.get(chunk.docId) ?? 0,
-        typed,
-        focusMember: members.size > 0 && [...sentenceTerms].some((term) => members.has(term)),
-        defines: definesSubject(library.terms(`opening:${key}`, () => opening(sentence.text)), question),
-        enumerates: enumerates(sentence.text),
-        compares: COMPARES.test(sentence.text),
-        metadata,
-        sentenceDense: questionVector ? cosine(questionVector, library.sentenceVector(sentence.text, `${chunk.id}:${sentence.start}`)!) : dense,
-      };
-      const vector = sentenceFeatures(features);
-      const inSentence = new Set<number>();
-      const inContext = new Set<number>();
-      question.concepts.forEach((_, i) => {
-        if (matches.sentence[i]! > 0) inSentence.add(i);
-        if (matches.sentence[i]! > 0 || matches.context[i]! > 0) inContext.add(i);
-      });
-      evidence.push({
-        chunk,
-        text: sentence.text,
-        position,
-        refs: sentence.refs,
-        score: 0,
-        features: vector,
-        coverage: sentenceFeature(vector, 'coverage') + sentenceFeature(vector, 'contextCoverage'),
-        terms: sentenceTerms,
-        inSentence,
-        inContext,
-        typed,
-        passageRank: rank,
-      });
-    });
-  }
+  const evidence = candidatePassages(passages, library).flatMap((candidate) => (namesAll(candidate.chunk.docId) ? passageEvidence(scope, candidate) : []));
   relativeToBest(
     evidence.map((item) => item.features),
     evidence.map((item) => item.chunk.instructions !== true),
@@ -166,6 +102,96 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
   return evidence.sort((a, b) => Number(a.chunk.instructions === true) - Number(b.chunk.instructions === true) || b.score - a.score);
 }
 
+/** What every candidate passage of one question shares. */
+interface QuestionScope {
+  question: AnalyzedQuestion;
+  library: Library;
+  paperShares: Map<string, number>;
+  questionVector: number[] | undefined;
+  /** The sentence is made only of the question's own words (echoOf). */
+  echoes: (terms: Set<string>) => boolean;
+  /** The corpus words that are kinds of the question's focus. */
+  members: ReadonlySet<string>;
+}
+
+/** The sentences of one candidate passage as evidence, unscored: each concept matched once per sentence, its context and its paper. */
+function passageEvidence(scope: QuestionScope, candidate: Candidate): Evidence[] {
+  const { question, library } = scope;
+  const { chunk } = candidate;
+  const context = contextTerms(chunk, library);
+  const paperTerms = library.retriever.paperTerms(chunk.docId);
+  const sentences = library.sentences(chunk);
+  const termSets = sentences.map((sentence) => library.terms(`sentence:${chunk.id}:${sentence.start}`, () => sentence.text));
+  const matchesOf = (terms: Has) => question.concepts.map((concept) => matchWeight(concept, terms));
+  const sentenceMatches = termSets.map(matchesOf);
+  const paper = matchesOf(paperTerms);
+  return sentences.flatMap((sentence, position) => {
+    if (scope.echoes(termSets[position]!)) return [];
+    const cited = sentence.refs.map((n) => library.terms(`cited:${chunk.docId}:${n}`, () => citedText(library.reference(chunk.docId, n))));
+    // Around the sentence: its heading and paragraph, the titles it cites, its paper's title and keywords.
+    const around = [...context, ...cited, paperTerms];
+    const matches: ConceptMatches = {
+      sentence: sentenceMatches[position]!,
+      context: matchesOf({ has: (term) => around.some((terms) => terms.has(term)) }),
+      paper,
+      neighbors: [sentenceMatches[position - 1], sentenceMatches[position + 1]].filter((match): match is number[] => match !== undefined),
+    };
+    return [sentenceEvidence(scope, candidate, sentence, position, termSets[position]!, matches)];
+  });
+}
+
+function sentenceEvidence(scope: QuestionScope, candidate: Candidate, sentence: CitedSentence, position: number, sentenceTerms: Set<string>, matches: ConceptMatches): Evidence {
+  const { question, library } = scope;
+  const { chunk, rank, prior, dense } = candidate;
+  const key = `${chunk.id}:${sentence.start}`;
+  const typed = holdsType(sentence.text, question.expected, question.counted);
+  const vector = sentenceFeatures({
+    question,
+    chunk,
+    text: sentence.text,
+    position,
+    sentenceTerms,
+    matches,
+    sentencePairs: library.pairs(`sentence:${key}`, () => sentence.text),
+    passageRank: rank,
+    prior,
+    dense,
+    paperShare: scope.paperShares.get(chunk.docId) ?? 0,
+    typed,
+    focusMember: scope.members.size > 0 && holdsAny(sentenceTerms, scope.members),
+    defines: definesSubject(library.terms(`opening:${key}`, () => opening(sentence.text)), question),
+    enumerates: enumerates(sentence.text),
+    compares: COMPARES.test(sentence.text),
+    metadata: METADATA_SECTION.test(chunk.section) || METADATA_SECTION.test(chunk.sectionPath[0] ?? ''),
+    sentenceDense: scope.questionVector ? cosine(scope.questionVector, library.sentenceVector(sentence.text, key)!) : dense,
+  });
+  const inSentence = new Set<number>();
+  const inContext = new Set<number>();
+  question.concepts.forEach((_, i) => {
+    if (matches.sentence[i]! > 0) inSentence.add(i);
+    if (matches.sentence[i]! > 0 || matches.context[i]! > 0) inContext.add(i);
+  });
+  return {
+    chunk,
+    text: sentence.text,
+    position,
+    refs: sentence.refs,
+    score: 0,
+    features: vector,
+    coverage: sentenceFeature(vector, 'coverage') + sentenceFeature(vector, 'contextCoverage'),
+    terms: sentenceTerms,
+    inSentence,
+    inContext,
+    typed,
+    passageRank: rank,
+  };
+}
+
+function holdsAny(terms: Set<string>, wanted: ReadonlySet<string>): boolean {
+  for (const term of terms) if (wanted.has(term)) return true;
+  return false;
+}
+
 /**
  * A wh-question asks for something it does not say: a sentence made only of the question's own
  * words (its heading, a planted copy of it) cannot answer it. A yes/no question can be answered
@@ -174,7 +200,10 @@ export function scoreEvidence(question: AnalyzedQuestion, passages: Passage[], l
 function echoOf(question: AnalyzedQuestion): (terms: Set<string>) => boolean {
   if (!WH_QUESTION.test(question.text)) return () => false;
   const own = new Set([...question.termSequence, ...question.concepts.flatMap((concept) => concept.alternatives.flat())]);
-  return (terms) => terms.size > 0 && [...terms].every((term) => own.has(term) || QUESTION_WORDS.has(term));
+  return (terms) => {
+    for (const term of terms) if (!own.has(term) && !QUESTION_WORDS.has(term)) return false;
+    return terms.size > 0;
+  };
 }
 
 const WH_QUESTION = /\b(?:what|which|who|whom|whose|when|where|why|how)\b/i;
