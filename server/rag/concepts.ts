@@ -224,14 +224,15 @@ function wordConcepts(builder: Builder): void {
     const label = labels.find((candidate) => searchTerms(candidate)[0] === token.term) ?? token.term;
     for (const either of slashAlternatives(label)) add(either, 1);
     if (numbers.has(token.term)) add([numbers.get(token.term)!], 1);
-    if (unseen) for (const alias of statistics.aliases(token.term, name)) add(alias, ALIAS_WEIGHT);
+    const common = isCommon(builder, token.term);
+    // An everyday word is no cut of a longer one ("bread" is no "breadth"); WordNet relates it below.
+    if (unseen) for (const alias of statistics.aliases(token.term, name || common)) add(alias, ALIAS_WEIGHT);
     // "Tyr369", "150mm": letters and digits the papers write apart ("Tyr 369", "150 mm").
     const apart = unseen ? lettersAndDigits(token.term) : undefined;
     if (apart) add(apart, 1);
     // Ordinary words may be said differently ("live longer" → survival); names never are.
     if (!name && token.parts.length === 0) for (const [other, weight] of statistics.related(token.term)) add([other], LEXICON_WEIGHT * weight);
     const surest = alternatives.map((alternative, i) => ({ alternative, weight: weights[i]! })).filter(({ alternative }) => present(statistics, alternative));
-    const common = isCommon(builder, token.term);
     const key = (keyTerm(builder, token.term) && (token.parts.length === 0 || token.parts.some((part) => keyTerm(builder, part)))) || (unseen && token.parts.some((part) => /^\d+$/.test(part)));
     builder.concepts.push({
       label,

@@ -149,6 +149,15 @@ describe('chat wording', () => {
     expect(labels).toContain('chemo');
   });
 
+  it('reads a cut word as the longer word the papers use, but not an everyday word ("bread" is no "breadth")', () => {
+    const texts = ['Chemotherapy was given across the breadth of the cohort.'];
+    const corpus = LexicalIndex.build(texts.map((text, seq): Chunk => ({ id: `b${seq}`, docId: 'b', docTitle: 'B', section: '', sectionPath: [], span: { start: 0, end: text.length }, kind: 'paragraph', refs: [], text, seq, block: seq })));
+    const cut: TermStatistics = { ...stats, documentCount: corpus.documentCount, documentFrequency: (term) => corpus.documentFrequency(term), aliases: (term, name) => corpus.similarTerms(term, { truncations: !name }).map((similar) => [similar]) };
+    const alternatives = (text: string, label: string) => conceptsOf(text, [], cut).concepts.find((concept) => concept.label === label)!.alternatives;
+    expect(alternatives('how do i bake bread', 'bread')).not.toContainEqual(t('breadth'));
+    expect(alternatives('did the chemo help?', 'chemo')).toContainEqual(t('chemotherapy'));
+  });
+
   it('leaves question words to the question, whatever the vocabulary lists', () => {
     expect(chat('which year did chemotherapy start?').map((concept) => concept.label)).not.toContain('year');
   });
