@@ -188,6 +188,10 @@ function joinTableFragments(blocks: LayoutBlock[]): LayoutBlock[] {
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i]!;
     const previous = out[out.length - 1];
+    if (block.kind === 'table' && previous && headsTable(previous, block)) {
+      out[out.length - 1] = { ...block, lines: [...previous.lines, ...block.lines] };
+      continue;
+    }
     const between = previous?.kind === 'table' ? tableLinesAfter(previous, blocks, i) : undefined;
     if (between === undefined) {
       out.push(block);
@@ -197,6 +201,20 @@ function joinTableFragments(blocks: LayoutBlock[]): LayoutBlock[] {
     i = between;
   }
   return out;
+}
+
+/**
+ * A line of cells right above a table, each cell over one of the table's columns, is its header
+ * row, set apart in another face or by a wider gap ("Escherichia coli  human  chicken  bee").
+ */
+function headsTable(candidate: LayoutBlock, table: LayoutBlock): boolean {
+  const [header] = candidate.lines;
+  const first = table.lines[0]!;
+  if (candidate.kind !== 'paragraph' || candidate.lines.length !== 1 || !header || header.cells.length < 2) return false;
+  if (header.page !== first.page || header.column !== first.column || first.gap >= ROW_GAP) return false;
+  const widest = table.lines.reduce((most, line) => (line.cells.length > most.cells.length ? line : most));
+  const overColumn = (i: number) => widest.cellX.some((x0, j) => Math.min(header.cellX1[i]!, widest.cellX1[j]!) > Math.max(header.cellX[i]!, x0));
+  return header.cells.length <= widest.cells.length && header.cells.every((_, i) => overColumn(i));
 }
 
 /**
@@ -496,16 +514,28 @@ function numberingDepth(text: string): number | undefined {
 }
 
 /**
+ * How a reference entry opens: its number ("12.", "[12]", "(12)", "12 "), a bullet, or an
+ * author or body ("Frank, H.", "Allington-Jones, L", "Acharya KR", "American Psychiatric…").
+ */
+const ENTRY_START = /^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)]?\s|[-•*]\s|\p{Lu}[\p{L}'’-]+,?\s+\p{Lu})/u;
+
+/**
  * Blocks after the references heading are the reference list, up to a heading (bold author
  * names run in at the start of an entry do not count) or text set in another size. A numbered
  * list that resumes after back matter set in the same column (funding, contributions) is
  * picked up again.
  */
 function markReferences(blocks: LayoutBlock[]): LayoutBlock[] {
+  const textOf = (block: LayoutBlock) => block.lines.map((line) => line.text).join(' ').trim();
+  // The list opens at the first such heading followed by an entry: a publisher's cover page has
+  // "References" above a link, and opening the list there would read figures and tables as
+  // entries. Without one that qualifies, the first heading.
+  const headings = blocks.flatMap((block, i) => (block.kind === 'heading' && REFERENCES_HEADING.test(textOf(block)) ? [i] : []));
+  const listHeading = headings.find((i) => ENTRY_START.test(blocks[i + 1]?.lines[0]?.text ?? '')) ?? headings[0];
   let region: { headingSize: number; size: number; open: boolean } | undefined;
-  return blocks.map((block) => {
-    const text = block.lines.map((line) => line.text).join(' ').trim();
-    if (block.kind === 'heading' && REFERENCES_HEADING.test(text)) {
+  return blocks.map((block, i) => {
+    const text = textOf(block);
+    if (i === listHeading) {
       region = { headingSize: block.size, size: 0, open: true };
       return block;
     }

@@ -88,6 +88,20 @@ describe('tables', () => {
     expect(tables[0]!.lines.map((laid) => laid.cells[0])).toEqual(['m0', 'm1', 'p1 = 0.649', 'w0 = 0.084', 'm8a']);
   });
 
+  it('take in the header row set above them in another face, its cells over their columns', () => {
+    const lines = [
+      line(385, 7.5, [['Bold', 'Table 1. Arginine codon usage (per 1000 codons)']]),
+      cells(402, 7.5, [['Italic', 'human', 120], ['Italic', 'bee', 200]]),
+      cells(415, 7.5, [['Small', 'AGA', 40], ['Small', '12.2', 120], ['Small', '22.0', 200]]),
+      cells(425, 7.5, [['Small', 'AGG', 40], ['Small', '12.0', 120], ['Small', '9.1', 200]]),
+      cells(435, 7.5, [['Small', 'CGU', 40], ['Small', '4.5', 120], ['Small', '10.5', 200]]),
+    ];
+    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
+    const tables = blocks.filter((block) => block.kind === 'table');
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.lines.map((laid) => laid.cells.join('|'))).toEqual(['human|bee', 'AGA|12.2|22.0', 'AGG|12.0|9.1', 'CGU|4.5|10.5']);
+  });
+
   it('do not take in a paragraph of text set between two of them', () => {
     const lines = [
       cells(400, 7.5, [['Small', 'Age', 40], ['Small', '61.2', 200]]),
@@ -121,5 +135,27 @@ describe('text cleanup', () => {
     ];
     const texts = segmentsOf(1, items).map((segment) => segment.runs.map((run) => run.text).join(''));
     expect(texts).toEqual(['DEMENTIA FREE', 'a b c']);
+  });
+});
+
+describe('the reference list', () => {
+  it('opens at the heading followed by entries, not at a cover page line above a link', () => {
+    const lines = [
+      line(60, 11, [['Bold', 'References']]),
+      line(75, 9.5, [['Regular', 'http://journal.example.org/content/2/10/120109.full.html#ref-list-1']]),
+      ...withBody([]),
+      line(250, 11, [['Bold', 'Table 1. Codon usage (per 1000 codons)']]),
+      cells(265, 9.5, [['Regular', 'AGA', 40], ['Regular', '2.9', 120], ['Regular', '12.2', 200]]),
+      cells(276, 9.5, [['Regular', 'AGG', 40], ['Regular', '1.8', 120], ['Regular', '12.0', 200]]),
+      cells(287, 9.5, [['Regular', 'CGU', 40], ['Regular', '20.2', 120], ['Regular', '4.5', 200]]),
+      line(310, 11, [['Bold', 'References']]),
+      line(325, 9.5, [['Regular', '1 Acharya, K. R., Sturrock, E. D. and Riordan, J. F. (2003) ACE revisited.']]),
+      line(336.5, 9.5, [['Regular', '2 Bergmann, R., Liljefors, T. and Zamora, I. (2009) SHOP: scaffold hopping.']]),
+    ];
+    const blocks = layoutBlocks(lines, measureTypography(lines));
+    const kindOf = (text: string) => blocks.find((block) => block.lines.some((laid) => laid.text.includes(text)))?.kind;
+    expect(kindOf('AGG')).toBe('table');
+    expect(kindOf('Body text set')).toBe('paragraph');
+    expect(kindOf('Acharya')).toBe('references');
   });
 });
