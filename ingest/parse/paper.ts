@@ -129,7 +129,8 @@ function tableRowText(table: TableCells): string {
     return `${table.label}. ${values.length > 0 ? `${name}: ${values.join('; ')}` : name}.`;
   }
   const pairs = table.cells
-    .map((cell, i) => (cell && cell !== '' ? `${table.header[i] ?? `Column ${i + 1}`}: ${cell}` : ''))
+    // A column without a heading (the row labels') gives its cell alone: "T4; MC (68 cases): 26 (38.2%)".
+    .map((cell, i) => (cell && cell !== '' ? (table.header[i] === '' ? cell : `${table.header[i] ?? `Column ${i + 1}`}: ${cell}`) : ''))
     .filter((pair) => pair.length > 0);
   return `${table.label}. ${pairs.join('; ')}.`;
 }

@@ -15,6 +15,16 @@ export function tableRows(lines: LayoutLine[]): string[][] {
   const template = [...lines].sort((a, b) => b.cells.length - a.cells.length)[0];
   if (!template) return [];
   const columns: Column[] = template.cellX.map((x0, i) => ({ x0, x1: template.cellX1[i] ?? x0 }));
+  // A column the widest line leaves empty (the row labels under a header that names only the
+  // data columns) is where other lines' cells fall clear of every column.
+  for (const line of lines) {
+    line.cells.forEach((_, i) => {
+      const x0 = line.cellX[i]!;
+      const x1 = line.cellX1[i]!;
+      if (!columns.some((column) => Math.min(x1, column.x1) > Math.max(x0, column.x0))) columns.push({ x0, x1 });
+    });
+  }
+  columns.sort((a, b) => a.x0 - b.x0);
   const rows: { cells: string[]; line: LayoutLine }[] = [];
   for (const line of lines) {
     const cells = new Array<string>(columns.length).fill('');
@@ -31,7 +41,29 @@ export function tableRows(lines: LayoutLine[]): string[][] {
       rows.push({ cells, line });
     }
   }
+  nameSubRows(rows, columns[0]!);
   return rows.map((row) => row.cells);
+}
+
+/**
+ * Row labels set in under a label above them ("Depth of invasion" over "  T1", "  T2") are
+ * its kinds: each gets the label above it, so a row read alone still says what it counts
+ * ("Depth of invasion — T4").
+ */
+function nameSubRows(rows: { cells: string[]; line: LayoutLine }[], first: Column): void {
+  const stack: { x: number; label: string }[] = [];
+  for (const row of rows) {
+    const label = row.cells[0];
+    const at = row.line.cellX.findIndex((x0, i) => Math.min(row.line.cellX1[i]!, first.x1) > Math.max(x0, first.x0));
+    if (!label || at < 0) continue;
+    const x = row.line.cellX[at]!;
+    // Set in by at least a third of the type size: not the jitter of one column's left edge.
+    const indent = row.line.size / 3;
+    while (stack.length > 0 && stack[stack.length - 1]!.x >= x - indent) stack.pop();
+    const parent = stack[stack.length - 1];
+    stack.push({ x, label });
+    if (parent) row.cells[0] = `${parent.label} — ${label}`;
+  }
 }
 
 function bestColumn(columns: Column[], x0: number, x1: number): number {

@@ -45,6 +45,11 @@ describe('a Markdown paper', () => {
     expect(rows[0]!.table!.caption).toBe('Response by cohort.');
   });
 
+  it('gives a row label whose column has no heading as the label alone', () => {
+    const table = parsePaper({ format: 'markdown', text: '# T\n\nTable 2: Features.\n\n|  | MC | WMDC |\n|---|---|---|\n| T4 | 26 | 67 |\n' }, { docId: 't', source: 't.md', chunking: { maxChars: 700 } });
+    expect(table.chunks.find((chunk) => chunk.kind === 'table-row')!.text).toBe('Table 2. T4; MC: 26; WMDC: 67.');
+  });
+
   it('parses the numbered references and both citation styles', () => {
     expect(paper.references.map((reference) => [reference.n, reference.journal, reference.year, reference.doi])).toEqual([
       [1, 'Lancet Oncol', 2022, '10.1016/S1470-2045(22)00621-0'],
