@@ -428,6 +428,12 @@ function addRows(table: Extract<Element, { kind: 'table' }>, rows: TableRow[], f
       continue;
     }
     if (row.cells.join('\t') === table.header.join('\t')) continue;
+    // A header set on several lines ("Univariate regression analysis" over "RR  95% CI"): before
+    // any data, a line with no row label and no measured value is more of the header.
+    if (fromLayout && table.rows.length === 0 && table.header.length > 0 && row.cells[0] === '' && !row.cells.some((cell) => MEASURED.test(cell))) {
+      table.header = table.header.map((cell, i) => [cell, row.cells[i] ?? ''].filter(Boolean).join(' '));
+      continue;
+    }
     const previous = table.rows[table.rows.length - 1];
     const cells = [...row.cells];
     for (let c = 0; c < cells.length && cells[c] === '' && previous; c++) cells[c] = previous.cells[c] ?? '';
@@ -436,8 +442,11 @@ function addRows(table: Extract<Element, { kind: 'table' }>, rows: TableRow[], f
   }
 }
 
-/** A decimal number: a header may hold a year or a count, rarely a measurement. */
-const MEASURED = /\d[.·]\d/;
+/**
+ * A decimal number, or a number with another in brackets ("68 (19–87)", "34 (50%)"): a header
+ * may hold a year or a count, rarely a measurement.
+ */
+const MEASURED = /\d[.·]\d|\d\s*\(\s*\d/;
 
 function titleCase(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1).toLowerCase();
