@@ -188,9 +188,14 @@ function joinTableFragments(blocks: LayoutBlock[]): LayoutBlock[] {
   for (let i = 0; i < blocks.length; i++) {
     const block = blocks[i]!;
     const previous = out[out.length - 1];
-    if (block.kind === 'table' && previous && headsTable(previous, block)) {
-      out[out.length - 1] = { ...block, lines: [...previous.lines, ...block.lines] };
-      continue;
+    if (block.kind === 'table') {
+      // Its header and first rows, set apart by a change of face or a wider gap, stand just above it.
+      let lines = block.lines;
+      while (out.length > 0 && headsTable(out[out.length - 1]!, { ...block, lines })) lines = [...out.pop()!.lines, ...lines];
+      if (lines !== block.lines) {
+        out.push({ ...block, lines });
+        continue;
+      }
     }
     const between = previous?.kind === 'table' ? tableLinesAfter(previous, blocks, i) : undefined;
     if (between === undefined) {
@@ -203,18 +208,36 @@ function joinTableFragments(blocks: LayoutBlock[]): LayoutBlock[] {
   return out;
 }
 
+/** A table's header may run to this many lines (names wrapped in narrow columns). */
+const HEADER_LINES = 5;
+
+/** How much of the narrower of a cell and a column must overlap for the cell to lie over that column. */
+const CELL_OVER_COLUMN = 0.6;
+
 /**
- * A line of cells right above a table, each cell over one of the table's columns, is its header
- * row, set apart in another face or by a wider gap ("Escherichia coli  human  chicken  bee").
+ * Lines right above a table that are its own: a header or rows set apart in another face or by
+ * a wider gap ("Escherichia coli  human  chicken  bee"), and the wrapped lines of their cells.
+ * Most of every cell lies over one of the table's columns (a line of text spans several), and
+ * at least one line has cells of its own, unless the lines are a cell's wrapped text.
  */
 function headsTable(candidate: LayoutBlock, table: LayoutBlock): boolean {
-  const [header] = candidate.lines;
   const first = table.lines[0]!;
-  if (candidate.kind !== 'paragraph' || candidate.lines.length !== 1 || !header || header.cells.length < 2) return false;
-  if (header.page !== first.page || header.column !== first.column || first.gap >= ROW_GAP) return false;
+  if (candidate.kind !== 'paragraph' || candidate.lines.length > HEADER_LINES || first.gap >= ROW_GAP) return false;
   const widest = table.lines.reduce((most, line) => (line.cells.length > most.cells.length ? line : most));
-  const overColumn = (i: number) => widest.cellX.some((x0, j) => Math.min(header.cellX1[i]!, widest.cellX1[j]!) > Math.max(header.cellX[i]!, x0));
-  return header.cells.length <= widest.cells.length && header.cells.every((_, i) => overColumn(i));
+  if (widest.cells.length < 2) return false;
+  // Over one column (most of the narrower of the cell and the column): a line of text covers several.
+  const overOne = (line: LayoutLine, i: number) => {
+    const [x0, x1] = [line.cellX[i]!, line.cellX1[i]!];
+    const over = widest.cellX.filter((left, j) => {
+      const right = widest.cellX1[j]!;
+      return Math.min(x1, right) - Math.max(x0, left) >= CELL_OVER_COLUMN * Math.min(x1 - x0, right - left);
+    });
+    return over.length === 1;
+  };
+  const fits = (line: LayoutLine) => line.page === first.page && line.column === first.column && line.cells.length <= widest.cells.length && line.cells.every((_, i) => overOne(line, i));
+  const firstColumnEnd = widest.cellX1[0]!;
+  const wrapped = candidate.lines.length <= LINES_INSIDE_TABLE && candidate.lines.every((line) => line.cellX[0]! >= firstColumnEnd);
+  return candidate.lines.every(fits) && candidate.lines.every((line, k) => k === 0 || line.gap < ROW_GAP) && (candidate.lines.some((line) => line.cells.length > 1) || wrapped);
 }
 
 /**

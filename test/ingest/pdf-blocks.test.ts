@@ -102,6 +102,31 @@ describe('tables', () => {
     expect(tables[0]!.lines.map((laid) => laid.cells.join('|'))).toEqual(['human|bee', 'AGA|12.2|22.0', 'AGG|12.0|9.1', 'CGU|4.5|10.5']);
   });
 
+  it('take in the header and first row set above them, and a wrapped cell line between', () => {
+    const lines = [
+      line(380, 7.5, [['Bold', 'Table 1 Overview of the phases']]),
+      cells(396, 7.5, [['Bold', 'Phase', 40], ['Bold', 'Purpose', 120], ['Bold', 'Input', 240]]),
+      cells(408, 7.5, [['Small', '1', 40], ['Small', 'Data preparation', 120], ['Small', 'Protein coding DNA', 240]]),
+      line(415, 7.5, [['Small', 'sequences^a']], 240),
+      cells(424, 7.5, [['Small', '2', 40], ['Small', 'Homology search', 120], ['Small', 'BLAST output', 240]]),
+      cells(434, 7.5, [['Small', '3', 40], ['Small', 'Alignment', 120], ['Small', 'FASTA files', 240]]),
+    ];
+    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
+    const tables = blocks.filter((block) => block.kind === 'table');
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.lines.map((laid) => laid.cells[0])).toEqual(['Phase', '1', 'sequences^a', '2', '3']);
+  });
+
+  it('do not take in the text line just above them', () => {
+    const lines = [
+      line(396, 9.5, [['Regular', 'The phases of the pipeline are listed in the table below, one per row.']]),
+      cells(410, 7.5, [['Small', '2', 40], ['Small', 'Homology search', 120], ['Small', 'BLAST output', 240]]),
+      cells(420, 7.5, [['Small', '3', 40], ['Small', 'Alignment', 120], ['Small', 'FASTA files', 240]]),
+    ];
+    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
+    expect(blocks.filter((block) => block.kind === 'table').flatMap((block) => block.lines.map((laid) => laid.cells[0]))).toEqual(['2', '3']);
+  });
+
   it('do not take in a paragraph of text set between two of them', () => {
     const lines = [
       cells(400, 7.5, [['Small', 'Age', 40], ['Small', '61.2', 200]]),
