@@ -27,8 +27,10 @@ export function parsePaper(sourceText: SourceText, options: PaperOptions): Paper
   const structure = parseStructure(sourceText, fallbackTitle);
   const list = splitReferenceEntries(structure.referenceLines);
   const entries = list.entries;
-  const firstPage = sourceText.pages?.[0] ? sourceText.text.slice(sourceText.pages[0].start, sourceText.pages[0].end) : sourceText.text.slice(0, 3000);
-  const front = { ...frontMatter(structure.elements, firstPage, entries.map((entry) => entry.raw)), ...(sourceText.repeated?.length ? { printed: sourceText.repeated } : {}) };
+  // The first two pages: a publisher's cover sheet may come before the article's first page.
+  const opening = sourceText.pages?.[0] ? sourceText.text.slice(sourceText.pages[0].start, (sourceText.pages[1] ?? sourceText.pages[0]).end) : sourceText.text.slice(0, 3000);
+  const places = { opening, title: structure.title, text: sourceText.text };
+  const front = { ...frontMatter(structure.elements, places, entries.map((entry) => entry.raw)), ...(sourceText.repeated?.length ? { printed: sourceText.repeated } : {}) };
   // A reference list running into the page footer picks up the paper's own DOI; it is not the entry's.
   const references = entries.map((entry) => parseReference(docId, entry)).map(({ doi, ...reference }) => (doi && doi !== front.doi ? { ...reference, doi } : reference));
   const bodyTexts = structure.elements.flatMap((element) => (element.kind === 'paragraph' ? [element.text] : []));

@@ -72,7 +72,8 @@ function plausibleYear(year: number): boolean {
  * over a line ("10.1038/ 322273a0"). Trailing punctuation and unmatched brackets are not part of it.
  */
 export function findDoi(text: string): { value: string; printed: string } | undefined {
-  const match = /(?:\bdoi\s*:?\s*(?:org\/)?|\bDOI:?\s+|https?:\/\/(?:dx\.)?doi\.org\/|\bdx\.doi\.org\/|(?<=\s|^))(10\.\d{4,9}\/\S*(?:\s+[\w.()/<>;:-]*\d[\w.()/<>;:-]*(?=[\s.,;]|$))?)/i.exec(text);
+  // "dx.doi.⏎org/10.…": a line break inside the resolver's address.
+  const match = /(?:\bdoi\s*:?\s*(?:\.\s*)?(?:org\/)?|\bDOI:?\s+|https?:\/\/(?:dx\.)?doi\.org\/|\bdx\.doi\.org\/|(?<=\s|^))(10\.\d{4,9}\/\S*(?:\s+[\w.()/<>;:-]*\d[\w.()/<>;:-]*(?=[\s.,;]|$))?)/i.exec(text);
   if (!match) return undefined;
   let value = match[1]!;
   // A line break splits a DOI after "/", "." or "-", or before "(": "10.1016/0022-3956 (75)90026-6".

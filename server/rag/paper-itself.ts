@@ -73,7 +73,9 @@ export function paperItselfAnswer(question: AnalyzedQuestion, passages: Passage[
   }
   const doi = paper.front?.doi;
   if (question.expected === 'doi') {
-    const holding = doi ? front.find((chunk) => chunk.text.toLowerCase().includes(doi.toLowerCase())) : undefined;
+    // Printed in the front matter, or wherever the layout put it (a footer, a "Cite this article" box).
+    const prints = (chunk: Chunk) => doi !== undefined && chunk.kind === 'paragraph' && chunk.text.toLowerCase().includes(doi.toLowerCase());
+    const holding = front.find(prints) ?? paper.chunks.find(prints);
     return holding && doi ? [{ text: `The DOI of ${title} is ${doi}.`, chunk: holding, refs: [] }] : undefined;
   }
   const imprint = imprintSentence(paper, front, doi, library);
