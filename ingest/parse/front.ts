@@ -41,7 +41,8 @@ export function frontMatter(elements: Element[], places: DoiPlaces, referenceTex
 function ownDoi(places: DoiPlaces, referenceTexts: string[]): string | undefined {
   const titleKey = squashed(places.title).slice(0, TITLE_KEY);
   const ownCitation = (text: string) => titleKey.length === TITLE_KEY && squashed(text).includes(titleKey);
-  const cited = (value: string) => referenceTexts.some((reference) => reference.includes(value) && !ownCitation(reference));
+  // Compared without spaces and punctuation: an entry may print its DOI broken over two lines.
+  const cited = (value: string) => referenceTexts.some((reference) => squashed(reference).includes(squashed(value)) && !ownCitation(reference));
   const opening = allDois(places.opening).find((value) => !cited(value));
   if (opening || titleKey.length < TITLE_KEY) return opening;
   const flat = places.text.replace(/\s+/g, ' ');
