@@ -354,6 +354,21 @@ export function decisionContext(question: AnalyzedQuestion, evidence: Evidence[]
 }
 
 /**
+ * The question's subject is named only in bylines, affiliations and reference entries, never in
+ * the papers' own text or titles: "the capital of France" where France is an author's first name and a
+ * publisher's city. Unless the question asks about the papers themselves or what they cite,
+ * the papers do not treat it.
+ */
+function namedOnlyAround(question: AnalyzedQuestion, evidence: Evidence[]): boolean {
+  if (question.intent === 'reference' || question.aboutPaper) return false;
+  const keys = question.concepts.flatMap((concept, i) => (concept.key && !concept.carried ? [i] : []));
+  // A paper's title (its first passage) names its subject; the rest of the front matter does not.
+  const around = (item: Evidence) => item.chunk.kind === 'reference' || (sentenceFeature(item.features, 'metadata') === 1 && item.chunk.seq !== 0);
+  const inText = (i: number) => evidence.some((item) => !around(item) && item.inSentence.has(i));
+  return keys.length > 0 && keys.every((i) => !inText(i)) && keys.some((i) => evidence.some((item) => item.inSentence.has(i)));
+}
+
+/**
  * Decides whether the corpus answers and picks the sentences that do: the most probable
  * sentence, then those nearly as probable that add a part of the question the others miss (or
  * the next item of a list), up to the model's limits.
@@ -364,6 +379,7 @@ export function selectEvidence(question: AnalyzedQuestion, evidence: Evidence[],
   const context = decisionContext(question, evidence);
   const answerable = answerProbability(model, context);
   if (answerable < model.decision.threshold) return { chosen: [], answerable, abstainReason: abstainReason(context) };
+  if (namedOnlyAround(question, evidence)) return { chosen: [], answerable, abstainReason: 'no-evidence' };
 
   // "DESTINY-Gastric04" asked, "DESTINY-Gastric01" stated: a sibling's sentence is no answer.
   const usable = evidence.filter((item) => !aboutAnotherCode(question, item));

@@ -57,6 +57,15 @@ describe('questions about a paper itself', () => {
   });
 });
 
+describe('a subject named only around the papers', () => {
+  it('is declined when only a byline names it ("the capital of France" where France is an author), and the byline still answers who wrote the paper', async () => {
+    const elsewhere = await answer('How cold does it get in Lindqvist in winter?');
+    expect(elsewhere.abstained).toBe(true);
+    const authors = await answer('Who are the authors of the cold-chain vaccine potency paper?');
+    expect(authors.answer).toContain('Bruno Lindqvist');
+  });
+});
+
 describe('a summary of a paper', () => {
   it('answers "summarise the review" and "the main takeaway" with the conclusion of its abstract, however the asking words are spelled', async () => {
     for (const question of ['summarise the HER2 gastric cancer review', "what's the main takeaway of the HER2 gastric cancer review?"]) {
