@@ -225,8 +225,11 @@ function wordConcepts(builder: Builder): void {
     for (const either of slashAlternatives(label)) add(either, 1);
     if (numbers.has(token.term)) add([numbers.get(token.term)!], 1);
     const common = isCommon(builder, token.term);
-    // An everyday word is no cut of a longer one ("bread" is no "breadth"); WordNet relates it below.
-    if (unseen) for (const alias of statistics.aliases(token.term, name || common)) add(alias, ALIAS_WEIGHT);
+    // An everyday word is no cut of a longer one ("bread" is no "breadth"), nor a misspelling of
+    // another everyday word ("bread" is no "breed"), though it may be another form of one
+    // ("strongest", "strong"); WordNet relates it below.
+    const misread = (alias: string[]) => common && alias.length === 1 && isCommonWord(alias[0]!) && !sameStem(token.term, alias[0]!);
+    if (unseen) for (const alias of statistics.aliases(token.term, name || common)) if (!misread(alias)) add(alias, ALIAS_WEIGHT);
     // "Tyr369", "150mm": letters and digits the papers write apart ("Tyr 369", "150 mm").
     const apart = unseen ? lettersAndDigits(token.term) : undefined;
     if (apart) add(apart, 1);
@@ -298,6 +301,13 @@ function lettersAndDigits(term: string): string[] | undefined {
 function isName(builder: Builder, term: string): boolean {
   const word = builder.written.get(term) ?? term;
   return /[A-Z]/.test(word) || /\d/.test(word);
+}
+
+/** Two terms are forms of one word when they differ only in the last two letters of the shorter. */
+function sameStem(a: string, b: string): boolean {
+  let shared = 0;
+  while (shared < a.length && shared < b.length && a[shared] === b[shared]) shared++;
+  return shared >= Math.min(a.length, b.length) - 2 && shared >= 4;
 }
 
 function isCommon(builder: Builder, term: string): boolean {

@@ -149,13 +149,16 @@ describe('chat wording', () => {
     expect(labels).toContain('chemo');
   });
 
-  it('reads a cut word as the longer word the papers use, but not an everyday word ("bread" is no "breadth")', () => {
-    const texts = ['Chemotherapy was given across the breadth of the cohort.'];
+  it('reads a cut word as the longer word the papers use, but not an everyday word as a cut or a misspelling of another ("bread" is no "breadth", no "breed")', () => {
+    const texts = ['Chemotherapy was given across the breadth of the cohort, whatever the breed.', 'The response was strong.'];
     const corpus = LexicalIndex.build(texts.map((text, seq): Chunk => ({ id: `b${seq}`, docId: 'b', docTitle: 'B', section: '', sectionPath: [], span: { start: 0, end: text.length }, kind: 'paragraph', refs: [], text, seq, block: seq })));
     const cut: TermStatistics = { ...stats, documentCount: corpus.documentCount, documentFrequency: (term) => corpus.documentFrequency(term), aliases: (term, name) => corpus.similarTerms(term, { truncations: !name }).map((similar) => [similar]) };
     const alternatives = (text: string, label: string) => conceptsOf(text, [], cut).concepts.find((concept) => concept.label === label)!.alternatives;
     expect(alternatives('how do i bake bread', 'bread')).not.toContainEqual(t('breadth'));
+    expect(alternatives('how do i bake bread', 'bread')).not.toContainEqual(t('breed'));
     expect(alternatives('did the chemo help?', 'chemo')).toContainEqual(t('chemotherapy'));
+    // Another form of the same everyday word is still found.
+    expect(alternatives('which response was strongest?', 'strongest')).toContainEqual(t('strong'));
   });
 
   it('leaves question words to the question, whatever the vocabulary lists', () => {
