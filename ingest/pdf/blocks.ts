@@ -234,7 +234,9 @@ function headsTable(candidate: LayoutBlock, table: LayoutBlock): boolean {
     });
     return over.length === 1;
   };
-  const fits = (line: LayoutLine) => line.page === first.page && line.column === first.column && line.cells.length <= widest.cells.length && line.cells.every((_, i) => overOne(line, i));
+  // … or right of the last column: a header may name a column its first rows leave empty.
+  const beyond = (line: LayoutLine, i: number) => line.cellX[i]! >= widest.cellX1[widest.cells.length - 1]!;
+  const fits = (line: LayoutLine) => line.page === first.page && line.column === first.column && line.cells.every((_, i) => overOne(line, i) || beyond(line, i));
   const firstColumnEnd = widest.cellX1[0]!;
   const wrapped = candidate.lines.length <= LINES_INSIDE_TABLE && candidate.lines.every((line) => line.cellX[0]! >= firstColumnEnd);
   return candidate.lines.every(fits) && candidate.lines.every((line, k) => k === 0 || line.gap < ROW_GAP) && (candidate.lines.some((line) => line.cells.length > 1) || wrapped);

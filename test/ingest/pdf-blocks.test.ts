@@ -117,6 +117,17 @@ describe('tables', () => {
     expect(tables[0]!.lines.map((laid) => laid.cells[0])).toEqual(['Phase', '1', 'sequences^a', '2', '3']);
   });
 
+  it('take in a header naming one more column than their first rows fill', () => {
+    const lines = [
+      line(380, 7.5, [['Bold', 'Table 2 Sample output']]),
+      cells(396, 7.5, [['Bold', 'Model', 40], ['Bold', 'lnL', 120], ['Bold', 'Selected sites', 240]]),
+      cells(410, 7.5, [['Small', 'm0', 40], ['Small', '-572.9', 120]]),
+      cells(420, 7.5, [['Small', 'm1', 40], ['Small', '-568.5', 120]]),
+    ];
+    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
+    expect(blocks.filter((block) => block.kind === 'table').flatMap((block) => block.lines.map((laid) => laid.cells[0]))).toEqual(['Model', 'm0', 'm1']);
+  });
+
   it('do not take in the text line just above them', () => {
     const lines = [
       line(396, 9.5, [['Regular', 'The phases of the pipeline are listed in the table below, one per row.']]),
