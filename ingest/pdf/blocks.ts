@@ -239,7 +239,9 @@ function headsTable(candidate: LayoutBlock, table: LayoutBlock): boolean {
   const fits = (line: LayoutLine) => line.page === first.page && line.column === first.column && line.cells.every((_, i) => overOne(line, i) || beyond(line, i));
   const firstColumnEnd = widest.cellX1[0]!;
   const wrapped = candidate.lines.length <= LINES_INSIDE_TABLE && candidate.lines.every((line) => line.cellX[0]! >= firstColumnEnd);
-  return candidate.lines.every(fits) && candidate.lines.every((line, k) => k === 0 || line.gap < ROW_GAP) && (candidate.lines.some((line) => line.cells.length > 1) || wrapped);
+  // A row label standing alone over the first column ("Overall (n = 45 484)") heads the rows under it.
+  const label = candidate.lines.length === 1 && candidate.lines[0]!.cells.length === 1;
+  return candidate.lines.every(fits) && candidate.lines.every((line, k) => k === 0 || line.gap < ROW_GAP) && (candidate.lines.some((line) => line.cells.length > 1) || wrapped || label);
 }
 
 /**

@@ -47,11 +47,17 @@ export function tableRows(lines: LayoutLine[]): string[][] {
 
 /**
  * Row labels set in under a label above them ("Depth of invasion" over "  T1", "  T2") are
- * its kinds: each gets the label above it, so a row read alone still says what it counts
- * ("Depth of invasion — T4").
+ * its kinds, and rows under a label that stands alone in its row ("Smoker (n = 17 857)" over
+ * "Model 1", "Model 2") are its part of the table: each gets that label, so a row read alone
+ * still says what it counts ("Depth of invasion — T4", "Smoker (n = 17 857) — Model 1").
  */
 function nameSubRows(rows: { cells: string[]; line: LayoutLine }[], first: Column): void {
+  // A label alone in its row, capitalised (not a wrapped label's second line), opens a group —
+  // not in the first row, which heads the table, and only where two or more divide the table
+  // (one such row is the header's label for the row names: "Factors").
+  const aloneRows = new Set(rows.filter((row, k) => k > 0 && row.cells.every((cell, i) => i === 0 || cell === '') && /^\p{Lu}/u.test(row.cells[0] ?? '')));
   const stack: { x: number; label: string }[] = [];
+  let group: { x: number; label: string } | undefined;
   for (const row of rows) {
     const label = row.cells[0];
     const at = row.line.cellX.findIndex((x0, i) => Math.min(row.line.cellX1[i]!, first.x1) > Math.max(x0, first.x0));
@@ -62,7 +68,13 @@ function nameSubRows(rows: { cells: string[]; line: LayoutLine }[], first: Colum
     while (stack.length > 0 && stack[stack.length - 1]!.x >= x - indent) stack.pop();
     const parent = stack[stack.length - 1];
     stack.push({ x, label });
-    if (parent) row.cells[0] = `${parent.label} — ${label}`;
+    if (aloneRows.size > 1 && aloneRows.has(row) && !parent) {
+      group = { x, label };
+      continue;
+    }
+    const inGroup = !parent && group !== undefined && Math.abs(group.x - x) < indent ? group : undefined;
+    const above = parent ?? inGroup;
+    if (above) row.cells[0] = `${above.label} — ${label}`;
   }
 }
 

@@ -46,6 +46,20 @@ describe('tableRows', () => {
     expect(rows[3]).toEqual(['Depth of invasion — T4', '26 (38.2%)', '67 (20.4%)', '']);
   });
 
+  it('names the rows under labels that stand alone in their rows and divide the table', () => {
+    const parts = [
+      row([['< 10,000', 150], ['≥ 35,000', 250]]),
+      row([['Smoker (n = 17 857)', 40]]),
+      row([['Model 1', 40], ['1.00', 150], ['0.50 (0.34–0.72)', 250]]),
+      row([['Never smoker (n = 27 627)', 40]]),
+      row([['Model 1', 40], ['1.00', 150], ['0.22 (0.14–0.35)', 250]]),
+    ];
+    expect(tableRows(parts).map((cells) => cells[0])).toEqual(['', 'Smoker (n = 17 857)', 'Smoker (n = 17 857) — Model 1', 'Never smoker (n = 27 627)', 'Never smoker (n = 27 627) — Model 1']);
+    // One such row alone names the row labels' column: it divides nothing.
+    const named = [row([['RR', 150], ['P value', 250]]), row([['Factors', 40]]), row([['Elder age', 40], ['1.222', 150], ['0.028', 250]])];
+    expect(tableRows(named).map((cells) => cells[0])).toEqual(['', 'Factors', 'Elder age']);
+  });
+
   it('leaves labels that share one left edge (within a third of the type size) as they are', () => {
     const flat = [row([['Age', 40], ['61.2', 200]]), row([['Weight', 41.5], ['72.5', 200]]), row([['Height', 40], ['170.1', 200]])];
     expect(tableRows(flat).map((cells) => cells[0])).toEqual(['Age', 'Weight', 'Height']);
