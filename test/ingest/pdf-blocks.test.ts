@@ -128,6 +128,18 @@ describe('tables', () => {
     expect(blocks.filter((block) => block.kind === 'table').flatMap((block) => block.lines.map((laid) => laid.cells[0]))).toEqual(['Model', 'm0', 'm1']);
   });
 
+  it('take in a row label standing alone just above them', () => {
+    const lines = [
+      line(380, 7.5, [['Bold', 'Table 2 Hazard ratios by income']]),
+      cells(396, 7.5, [['Bold', '< 10,000', 120], ['Bold', '≥ 35,000', 240]]),
+      line(410, 7.5, [['Small', 'Overall (n = 45 484)']]),
+      cells(422, 7.5, [['Small', 'Model 1', 40], ['Small', '1.00', 120], ['Small', '0.34 (0.26–0.45)', 240]]),
+      cells(432, 7.5, [['Small', 'Model 2', 40], ['Small', '1.00', 120], ['Small', '0.40 (0.30–0.54)', 240]]),
+    ];
+    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
+    expect(blocks.filter((block) => block.kind === 'table').flatMap((block) => block.lines.map((laid) => laid.cells[0]))).toEqual(['< 10,000', 'Overall (n = 45 484)', 'Model 1', 'Model 2']);
+  });
+
   it('do not take in the text line just above them', () => {
     const lines = [
       line(396, 9.5, [['Regular', 'The phases of the pipeline are listed in the table below, one per row.']]),
