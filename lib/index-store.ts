@@ -52,14 +52,19 @@ export const DEFAULT_HNSW: HnswParameters = { space: 'cosine', M: 16, efConstruc
 
 /**
  * HNSW parameters for an index of `count` vectors. Measured with the bench (recall@10 against
- * brute force): efSearch 100 keeps ≥ 0.99 up to ~36,000 passages but falls to 0.91 at 359,000,
- * which needs ~768; efConstruction 100 halves the build there at the same recall.
+ * brute force): efSearch 100 keeps ≥ 0.99 up to ~36,000 passages; at 359,000 synthetic
+ * passages it falls to 0.91 and needs ~768, and a library of 1,000 real papers (177,000
+ * passages) reached only 0.89 at count / 450 = 395, so the search widens with count / 200.
+ * efConstruction 100 halves the build at large sizes at the same recall.
  */
+/** Passages per unit of efSearch beyond the default (see hnswFor). */
+const EF_PER_PASSAGES = 200;
+
 export function hnswFor(count: number): HnswParameters {
   return {
     ...DEFAULT_HNSW,
     efConstruction: count > 100_000 ? 100 : DEFAULT_HNSW.efConstruction,
-    efSearch: Math.max(DEFAULT_HNSW.efSearch, Math.ceil(count / 450)),
+    efSearch: Math.max(DEFAULT_HNSW.efSearch, Math.ceil(count / EF_PER_PASSAGES)),
   };
 }
 
