@@ -3,7 +3,7 @@
  * frequencies the answerer uses to weigh terms inside sentences.
  */
 import MiniSearch from 'minisearch';
-import { searchTerms } from './text.ts';
+import { commonPrefix, searchTerms } from './text.ts';
 import type { Chunk } from './types.ts';
 
 interface IndexedChunk {
@@ -124,12 +124,6 @@ function groupByPrefix(terms: Iterable<string>): Map<string, string[]> {
     groups.set(key, group);
   }
   return groups;
-}
-
-function commonPrefix(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
 }
 
 /** Levenshtein distance, stopping early once it exceeds `limit`. */

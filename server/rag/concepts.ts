@@ -10,7 +10,7 @@
 import { isCommonWord } from '../../lib/common-words.ts';
 import { numberWords } from '../../lib/lexicon/numbers.ts';
 import type { Vocabulary } from '../../lib/lexicon/vocabulary.ts';
-import { foldForSearch, searchTerms, searchTokens } from '../../lib/text.ts';
+import { commonPrefix, foldForSearch, searchTerms, searchTokens } from '../../lib/text.ts';
 import type { GlossaryEntry } from '../../lib/types.ts';
 
 /** One thing a text mentions; matched when every term of any alternative is present. */
@@ -305,8 +305,7 @@ function isName(builder: Builder, term: string): boolean {
 
 /** Two terms are forms of one word when they differ only in the last two letters of the shorter. */
 function sameStem(a: string, b: string): boolean {
-  let shared = 0;
-  while (shared < a.length && shared < b.length && a[shared] === b[shared]) shared++;
+  const shared = commonPrefix(a, b);
   return shared >= Math.min(a.length, b.length) - 2 && shared >= 4;
 }
 
