@@ -53,6 +53,16 @@ function cells(y: number, size: number, parts: [string, string, number][]): Line
   return { page: 1, y, x0: segments[0]!.x0, x1: segments.at(-1)!.x1, size, font: parts[0]![0], segments, columnX0: 40, columnX1: 400 };
 }
 
+/** The tables layout finds among `lines` (under a body that sets the typography): each a list of its lines' cells. */
+function tablesOf(lines: Line[]): string[][][] {
+  const all = withBody(lines);
+  return layoutBlocks(all, measureTypography(all))
+    .filter((block) => block.kind === 'table')
+    .map((block) => block.lines.map((laid) => laid.cells));
+}
+
+const firstCells = (tables: string[][][]) => tables.map((rows) => rows.map((cells) => cells[0]));
+
 describe('tables', () => {
   it('keep their rows together across a change of font and a wrapped cell', () => {
     const table = [
@@ -66,10 +76,7 @@ describe('tables', () => {
       cells(463, 7.5, [['Small', 'Rfree', 40], ['Small', '21.9', 200]]),
       cells(473, 7.5, [['Small', 'PDB code', 40], ['Small', '4BXK', 200]]),
     ];
-    const blocks = layoutBlocks(withBody(table), measureTypography(withBody(table)));
-    const tables = blocks.filter((block) => block.kind === 'table');
-    expect(tables).toHaveLength(1);
-    expect(tables[0]!.lines.map((laid) => laid.cells[0])).toEqual(['Resolution (Å)', 'Space group', 'Cell', 'α = 88.4, β = 64.3', 'Redundancy', 'Rfree', 'PDB code']);
+    expect(firstCells(tablesOf(table))).toEqual([['Resolution (Å)', 'Space group', 'Cell', 'α = 88.4, β = 64.3', 'Redundancy', 'Rfree', 'PDB code']]);
   });
 
   it('take in the wrapped lines of a cell and a row that stands alone after them', () => {
@@ -82,10 +89,7 @@ describe('tables', () => {
       // One row alone is no table by itself.
       cells(433, 7.5, [['Small', 'm8a', 40], ['Small', '−568.58', 120], ['Small', 'p = 9.385', 200]]),
     ];
-    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
-    const tables = blocks.filter((block) => block.kind === 'table');
-    expect(tables).toHaveLength(1);
-    expect(tables[0]!.lines.map((laid) => laid.cells[0])).toEqual(['m0', 'm1', 'p1 = 0.649', 'w0 = 0.084', 'm8a']);
+    expect(firstCells(tablesOf(lines))).toEqual([['m0', 'm1', 'p1 = 0.649', 'w0 = 0.084', 'm8a']]);
   });
 
   it('take in the header row set above them in another face, its cells over their columns', () => {
@@ -96,10 +100,7 @@ describe('tables', () => {
       cells(425, 7.5, [['Small', 'AGG', 40], ['Small', '12.0', 120], ['Small', '9.1', 200]]),
       cells(435, 7.5, [['Small', 'CGU', 40], ['Small', '4.5', 120], ['Small', '10.5', 200]]),
     ];
-    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
-    const tables = blocks.filter((block) => block.kind === 'table');
-    expect(tables).toHaveLength(1);
-    expect(tables[0]!.lines.map((laid) => laid.cells.join('|'))).toEqual(['human|bee', 'AGA|12.2|22.0', 'AGG|12.0|9.1', 'CGU|4.5|10.5']);
+    expect(tablesOf(lines).map((rows) => rows.map((cells) => cells.join('|')))).toEqual([['human|bee', 'AGA|12.2|22.0', 'AGG|12.0|9.1', 'CGU|4.5|10.5']]);
   });
 
   it('take in the header and first row set above them, and a wrapped cell line between', () => {
@@ -111,10 +112,7 @@ describe('tables', () => {
       cells(424, 7.5, [['Small', '2', 40], ['Small', 'Homology search', 120], ['Small', 'BLAST output', 240]]),
       cells(434, 7.5, [['Small', '3', 40], ['Small', 'Alignment', 120], ['Small', 'FASTA files', 240]]),
     ];
-    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
-    const tables = blocks.filter((block) => block.kind === 'table');
-    expect(tables).toHaveLength(1);
-    expect(tables[0]!.lines.map((laid) => laid.cells[0])).toEqual(['Phase', '1', 'sequences^a', '2', '3']);
+    expect(firstCells(tablesOf(lines))).toEqual([['Phase', '1', 'sequences^a', '2', '3']]);
   });
 
   it('take in a header naming one more column than their first rows fill', () => {
@@ -124,8 +122,7 @@ describe('tables', () => {
       cells(410, 7.5, [['Small', 'm0', 40], ['Small', '-572.9', 120]]),
       cells(420, 7.5, [['Small', 'm1', 40], ['Small', '-568.5', 120]]),
     ];
-    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
-    expect(blocks.filter((block) => block.kind === 'table').flatMap((block) => block.lines.map((laid) => laid.cells[0]))).toEqual(['Model', 'm0', 'm1']);
+    expect(firstCells(tablesOf(lines)).flat()).toEqual(['Model', 'm0', 'm1']);
   });
 
   it('take in a row label standing alone just above them', () => {
@@ -136,8 +133,7 @@ describe('tables', () => {
       cells(422, 7.5, [['Small', 'Model 1', 40], ['Small', '1.00', 120], ['Small', '0.34 (0.26–0.45)', 240]]),
       cells(432, 7.5, [['Small', 'Model 2', 40], ['Small', '1.00', 120], ['Small', '0.40 (0.30–0.54)', 240]]),
     ];
-    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
-    expect(blocks.filter((block) => block.kind === 'table').flatMap((block) => block.lines.map((laid) => laid.cells[0]))).toEqual(['< 10,000', 'Overall (n = 45 484)', 'Model 1', 'Model 2']);
+    expect(firstCells(tablesOf(lines)).flat()).toEqual(['< 10,000', 'Overall (n = 45 484)', 'Model 1', 'Model 2']);
   });
 
   it('do not take in the text line just above them', () => {
@@ -146,8 +142,7 @@ describe('tables', () => {
       cells(410, 7.5, [['Small', '2', 40], ['Small', 'Homology search', 120], ['Small', 'BLAST output', 240]]),
       cells(420, 7.5, [['Small', '3', 40], ['Small', 'Alignment', 120], ['Small', 'FASTA files', 240]]),
     ];
-    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
-    expect(blocks.filter((block) => block.kind === 'table').flatMap((block) => block.lines.map((laid) => laid.cells[0]))).toEqual(['2', '3']);
+    expect(firstCells(tablesOf(lines)).flat()).toEqual(['2', '3']);
   });
 
   it('do not take in a paragraph of text set between two of them', () => {
@@ -159,8 +154,7 @@ describe('tables', () => {
       cells(445, 7.5, [['Small', 'Height', 40], ['Small', '170.1', 200]]),
       cells(455, 7.5, [['Small', 'Smokers', 40], ['Small', '12', 200]]),
     ];
-    const blocks = layoutBlocks(withBody(lines), measureTypography(withBody(lines)));
-    expect(blocks.filter((block) => block.kind === 'table')).toHaveLength(2);
+    expect(tablesOf(lines)).toHaveLength(2);
   });
 });
 
