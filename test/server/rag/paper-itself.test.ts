@@ -32,6 +32,11 @@ beforeAll(async () => {
     join(review.corpusDir, 'phoenix.md'),
     '# The Phoenix of Wexcombe Junction\n\nAllington-Jones, L 2013 The Phoenix of Wexcombe Junction. Journal of Station Studies 11: 1-21.\n\n## Introduction\n\nWexcombe Junction was rebuilt after the fire [1] and its roof was painted blue [2].\n\n## References\n\n1. Smith J. Wexcombe Junction station before the fire. Rail Hist J. 1995;3:1-9.\n2. Brown K. Wexcombe Junction rebuilt. Heritage Q. 2007;8:2-4.\n',
   );
+  // A paper that prints its DOI only in a "Cite this article" box, not in its front matter.
+  await writeFile(
+    join(review.corpusDir, 'fibrin-glue.md'),
+    '# Fibrin glue for closing skin wounds\n\n## Methods\n\nFibrin glue closed 40 skin wounds in the emergency room.\n\n## Cite this article\n\nRao P. Fibrin glue for closing skin wounds. Wound Q. 2021;4:1-9. doi:10.5555/wq.2021.004\n',
+  );
   await buildIndex({ corpusDir: review.corpusDir, indexDir: review.indexDir, maxFileBytes: review.config.maxFileBytes, embedder: { kind: 'local' } });
   library = await openLibrary(review.config);
 });
@@ -54,6 +59,15 @@ describe('questions about a paper itself', () => {
   it('does not give one paper\'s byline for a question that names another', async () => {
     const result = await answer('Who wrote the paper about ravens following gaze?');
     expect(result.answer).not.toContain('Okafor');
+  });
+});
+
+describe("a paper's DOI", () => {
+  it('is given with the passage that prints it, outside the front matter', async () => {
+    const result = await answer('What is the DOI of the fibrin glue paper?');
+    expect(result.answer).toContain('The DOI of “Fibrin glue for closing skin wounds” is 10.5555/wq.2021.004');
+    expect(result.citations[0]!.section).toBe('Cite this article');
+    expect(result.citations[0]!.text).toContain('10.5555/wq.2021.004');
   });
 });
 
